@@ -1,0 +1,58 @@
+/**
+ * The `neurite` command: the kernel, in process, from a shell.
+ * Exit codes: 0 ok, 1 run failed, 2 bad input (messages on stderr).
+ */
+import { InputError } from './core/errors';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type Command } from './cli/io';
+import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './cli/inspect';
+import { runCommand } from './cli/run';
+
+/** Every subcommand, explicitly. */
+export const commands: Record<string, Command> = {
+  run: runCommand,
+  experiments: experimentsCommand,
+  schema: schemaCommand,
+  runs: runsCommand,
+  show: showCommand,
+};
+
+function help(): string {
+  const lines = Object.values(commands).map((c) => `  neurite ${c.usage}\n      ${c.summary}`);
+  return `neurite — neuroscience-inspired experiments\n\nusage:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(help());
+    return name ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${require('../package.json').version}\n`);
+    return EXIT_OK;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new InputError([`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')}`]);
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`neurite ${name}: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`neurite ${name}: ${(e as Error).stack ?? e}\n`);
+    return EXIT_RUN_FAILED;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code; // not exit(): piped stdout must drain first
+    },
+    (e) => {
+      process.stderr.write(`${(e as Error).stack ?? e}\n`);
+      process.exit(EXIT_RUN_FAILED);
+    },
+  );
+}

@@ -1,0 +1,27 @@
+/** The contract every experiment kind fulfils: a schema, a method (`run`), and a one-line pitch. */
+import type { z } from 'zod';
+import type { RunContext } from '../runs/context';
+import type { BaseSpec } from './spec';
+
+/** What `run` returns: flat numeric metrics (sweep tables aggregate these) and a kind-specific result. */
+export interface ExperimentResult {
+  metrics: Record<string, number>;
+  result?: unknown;
+}
+
+export interface Experiment<S extends BaseSpec = any> {
+  /** Dotted identifier, e.g. `dendrite.sdr`. */
+  readonly kind: string;
+  /** Short human title. */
+  readonly title: string;
+  /** One line: what the experiment shows. */
+  readonly description: string;
+  /** The paper it reproduces, if any (PAPERS.md section). */
+  readonly paper?: string;
+  /** Engines: 'event' kinds run in TypeScript on the CPU; 'dense' kinds run ONNX graphs. */
+  readonly engine: 'event' | 'dense';
+  /** The single source of truth for the spec: validation, defaults, JSON Schema, forms. */
+  readonly schema: z.ZodType<S>;
+  /** The method section, top to bottom. */
+  run(spec: S, ctx: RunContext): Promise<ExperimentResult>;
+}

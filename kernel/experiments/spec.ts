@@ -1,0 +1,137 @@
+/**
+ * Experiment specs: the fields every kind shares, YAML/JSON parsing with located errors,
+ * `--set path=value` overrides, and validation against the kind's zod schema (the single
+ * source of truth: it also yields the JSON Schema for editors and the configuration form).
+ */
+import { z } from 'zod';
+import YAML, { LineCounter, isMap, isScalar, type Document, type Scalar } from 'yaml';
+import { InputError } from '../core/errors';
+
+export const deviceSchema = z
+  .enum(['auto', 'cpu', 'cuda', 'webgpu'])
+  .describe('Where dense models execute: auto picks the best available provider; event engines always run on the CPU.');
+
+/** Fields every experiment spec has. */
+export const baseFields = {
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it names the run folder)')
+    .max(64)
+    .optional()
+    .describe('A short name for the run; it becomes part of the run folder name.'),
+  description: z.string().max(2000).optional().describe('Free text kept with the run.'),
+  seed: z.int().min(0).max(0xffffffff).default(1).describe('Seed of every random stream in the run; same seed, same run.'),
+  device: deviceSchema.default('auto'),
+};
+
+/** The schema of one experiment kind: the shared fields plus the kind's own sections. */
+export function defineSpec<K extends string, Shape extends z.ZodRawShape>(kind: K, shape: Shape) {
+  return z.strictObject({ kind: z.literal(kind).describe('Experiment kind.'), ...baseFields, ...shape });
+}
+
+export type BaseSpec = { kind: string; name?: string; description?: string; seed: number; device: z.infer<typeof deviceSchema> };
+
+/** A parsed spec text, with what is needed to point problems at lines. */
+export interface ParsedSpec {
+  value: unknown;
+  /** `line L, column C` of the value at `path` (of its key when `atKey`). */
+  locate(path: (string | number)[], atKey?: boolean): string | undefined;
+}
+
+/** Parse YAML or JSON spec text (JSON is YAML 1.2); syntax errors name line and column. */
+export function parseSpecText(text: string, source = 'spec'): ParsedSpec {
+  const lineCounter = new LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        return `${pos ? `line ${pos.line}, column ${pos.col}` : '(syntax)'}: ${message}`;
+      }),
+      source,
+    );
+  }
+  const value = doc.toJS({ maxAliasCount: 100 });
+  return { value, locate: (p, atKey) => locate(doc, lineCounter, p, atKey) };
+}
+
+function locate(doc: Document, lc: LineCounter, path: (string | number)[], atKey = false): string | undefined {
+  const at = (offset: number) => {
+    const { line, col } = lc.linePos(offset);
+    return `line ${line}, column ${col}`;
+  };
+  // A key (e.g. an unknown one) is located at the key itself, not at its value.
+  const parent = path.length ? doc.getIn(path.slice(0, -1), true) : undefined;
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
+    const node = (atKey || !isScalar(pair?.value) ? pair?.key : pair?.value) as Scalar | undefined;
+    if (node?.range) return at(node.range[0]);
+  }
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return at(node.range[0]);
+  }
+  return undefined;
+}
+
+/** Apply `path=value` overrides (value parsed as YAML, so `3`, `true`, `[1,2]` have types). */
+export function applyOverrides(spec: unknown, sets: string[]): unknown {
+  const root = structuredClone(spec ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    if (eq <= 0) {
+      problems.push(`--set ${set}: expected path=value, e.g. model.hidden=32`);
+      continue;
+    }
+    const path = set.slice(0, eq).split('.');
+    if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype')) {
+      problems.push(`--set ${set}: "${set.slice(0, eq)}" is not a valid path`);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = YAML.parse(set.slice(eq + 1));
+    } catch (e) {
+      problems.push(`--set ${set}: value is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    let node: any = root;
+    for (const key of path.slice(0, -1)) {
+      if (node[key] === undefined) node[key] = {};
+      if (typeof node[key] !== 'object' || node[key] === null) {
+        problems.push(`--set ${set}: "${key}" is not an object in the spec`);
+        node = null;
+        break;
+      }
+      node = node[key];
+    }
+    if (node) node[path[path.length - 1]] = value;
+  }
+  if (problems.length) throw new InputError(problems);
+  return root;
+}
+
+/** Turn zod issues into `path: message` lines (one per unknown key), with line numbers where known. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], locateFn?: ParsedSpec['locate']): string[] {
+  const out: string[] = [];
+  for (const issue of issues) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const where = (p: (string | number)[], atKey = false) => {
+      const loc = locateFn?.(p, atKey);
+      return loc ? ` (${loc})` : '';
+    };
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push(`${pathText([...path, key])}: unknown key${where([...path, key], true)}`);
+    } else {
+      out.push(`${pathText(path)}: ${issue.message}${where(path)}`);
+    }
+  }
+  return out;
+}
+
+export function pathText(path: (string | number)[]): string {
+  if (path.length === 0) return '(spec)';
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}

@@ -1,0 +1,157 @@
+/**
+ * The kernel protocol's message types, shared type-only by the kernel, the extension and the
+ * webviews. Runtime validation of the same shapes lives in ./schemas.ts.
+ */
+
+export type RunStatus = 'completed' | 'failed' | 'cancelled';
+
+export interface RunSummary {
+  id: string;
+  kind: string;
+  name: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  seed: number;
+  device: string;
+  metrics: Record<string, number>;
+  result?: unknown;
+  error?: string;
+}
+
+export interface MetricRecord {
+  /** Seconds since the run started. */
+  t: number;
+  step: number;
+  series?: string;
+  values: Record<string, number>;
+}
+
+export interface RunInfo {
+  id: string;
+  dir: string;
+  kind?: string;
+  name?: string;
+  createdAt?: string;
+  status: RunStatus | 'incomplete';
+  summary?: RunSummary;
+}
+
+export interface KernelInfo {
+  version: string;
+  pid: number;
+  node: string;
+  platform: string;
+  kinds: string[];
+  /** Execution providers usable on this machine for dense models. */
+  devices: string[];
+}
+
+export interface ExperimentListItem {
+  kind: string;
+  title: string;
+  description: string;
+  paper?: string;
+  engine: 'event' | 'dense';
+}
+
+export interface RunStartParams {
+  /** Where the run store lives: runs go to `<workspace>/.neurite/runs` unless `outDir` is set. */
+  workspace: string;
+  /** A spec file to read (YAML or JSON)… */
+  specPath?: string;
+  /** …or the spec object itself. */
+  spec?: unknown;
+  overrides?: string[];
+  seed?: number;
+  device?: 'auto' | 'cpu' | 'cuda' | 'webgpu';
+  /** Runs root to use instead of `<workspace>/.neurite/runs`. */
+  outDir?: string;
+}
+
+export interface RunStartResult {
+  runId: string;
+  dir: string;
+  kind: string;
+}
+
+/** Curves: x/y series, optionally with a confidence band. */
+export interface XYTrace {
+  type: 'xy';
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  logX?: boolean;
+  logY?: boolean;
+  series: { name: string; x: number[]; y: number[]; lo?: number[]; hi?: number[]; points?: boolean }[];
+}
+
+/** Spike rasters: one dot per (time, neuron). */
+export interface RasterTrace {
+  type: 'raster';
+  title?: string;
+  timeUnit?: string;
+  times: number[];
+  ids: number[];
+}
+
+export type Trace = XYTrace | RasterTrace;
+
+export interface RunDetails {
+  info: RunInfo;
+  spec: unknown;
+  metrics: MetricRecord[];
+  traces: Record<string, Trace>;
+}
+
+export interface Requests {
+  'kernel/info': [Record<string, never> | undefined, KernelInfo];
+  'experiments/list': [Record<string, never> | undefined, { experiments: ExperimentListItem[] }];
+  'experiments/schema': [{ kind: string }, { schema: Record<string, unknown> }];
+  'run/start': [RunStartParams, RunStartResult];
+  'run/cancel': [{ runId: string }, { cancelled: boolean }];
+  'runs/list': [{ workspace?: string; root?: string }, { runs: RunInfo[] }];
+  'runs/get': [{ dir: string }, RunDetails];
+}
+
+export interface ProgressParams {
+  runId: string;
+  fraction: number;
+  message?: string;
+}
+export interface MetricParams {
+  runId: string;
+  record: MetricRecord;
+}
+export interface TraceParams {
+  runId: string;
+  name: string;
+  trace: Trace;
+}
+export interface LogParams {
+  runId?: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+export interface EndParams {
+  runId: string;
+  status: RunStatus;
+  summary: RunSummary;
+}
+
+export interface Notifications {
+  'run/progress': ProgressParams;
+  'run/metric': MetricParams;
+  'run/trace': TraceParams;
+  'run/log': LogParams;
+  'run/end': EndParams;
+}
+
+/** JSON-RPC error codes beyond the standard ones. */
+export const KernelErrorCodes = {
+  /** A spec or other user input is invalid; `data.problems` lists `path: message` lines. */
+  BadInput: -32001,
+  /** No run with that id is active. */
+  UnknownRun: -32002,
+} as const;

@@ -1,0 +1,96 @@
+/**
+ * What an experiment sees while it runs: its seed and RNG, cancellation, and the channels
+ * that stream progress, metrics, traces and logs to the run store and to whoever watches.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { CancelledError } from '../core/errors';
+import { Rng } from '../core/rng';
+import type { Trace } from '../protocol/types';
+import type { MetricRecord, RunWriter } from './store';
+
+/** Where live events go (the CLI's progress bar, the kernel's JSON-RPC notifications). */
+export interface RunSink {
+  progress(fraction: number, message?: string): void;
+  metric(record: MetricRecord): void;
+  trace(name: string, trace: Trace): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+export const nullSink: RunSink = { progress() {}, metric() {}, trace() {}, log() {} };
+
+export class RunContext {
+  readonly rng: Rng;
+  private readonly t0 = performance.now();
+  private lastYield = performance.now();
+  private lastProgress = -Infinity;
+  private readonly logFile: string;
+
+  constructor(
+    readonly runId: string,
+    readonly seed: number,
+    readonly device: string,
+    readonly signal: AbortSignal,
+    private readonly writer: RunWriter,
+    private readonly sink: RunSink,
+  ) {
+    this.rng = new Rng(seed);
+    this.logFile = path.join(writer.dir, 'log.txt');
+  }
+
+  get dir(): string {
+    return this.writer.dir;
+  }
+
+  /** Seconds since the run started. */
+  elapsed(): number {
+    return (performance.now() - this.t0) / 1000;
+  }
+
+  /**
+   * A cancellation point: throws CancelledError if the run was cancelled, and yields to the
+   * event loop every ~15 ms so a cancel request can arrive during CPU-bound work.
+   */
+  async checkpoint(): Promise<void> {
+    if (this.signal.aborted) throw new CancelledError();
+    const now = performance.now();
+    if (now - this.lastYield > 15) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
+      if (this.signal.aborted) throw new CancelledError();
+    }
+  }
+
+  /** Fraction done in [0, 1]; sent at most every 100 ms (always at 0 and 1). */
+  progress(fraction: number, message?: string): void {
+    const f = Math.min(1, Math.max(0, fraction));
+    const now = performance.now();
+    if (f > 0 && f < 1 && now - this.lastProgress < 100) return;
+    this.lastProgress = now;
+    this.sink.progress(f, message);
+  }
+
+  /** Append one metric record (flushed to metrics.jsonl at once) and stream it. */
+  metric(step: number, values: Record<string, number>, series?: string): void {
+    const record: MetricRecord = { t: Number(this.elapsed().toFixed(4)), step, ...(series ? { series } : {}), values };
+    this.writer.appendMetric(record);
+    this.sink.metric(record);
+  }
+
+  /** Write a trace to traces/<name>.json and stream it to the views. */
+  trace(name: string, trace: Trace): void {
+    this.writer.writeTrace(name, trace);
+    this.sink.trace(name, trace);
+  }
+
+  log(message: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    fs.appendFileSync(this.logFile, `${new Date().toISOString()} ${level} ${message}\n`);
+    this.sink.log(level, message);
+  }
+
+  /** A path inside the run's artifacts/ folder. */
+  artifactPath(name: string): string {
+    return this.writer.artifactPath(name);
+  }
+}

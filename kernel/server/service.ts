@@ -1,0 +1,125 @@
+/**
+ * The kernel's request handlers, apart from any transport so they can be tested directly.
+ * Every request's params are validated on arrival; bad params or bad specs become typed
+ * errors with `path: message` problems, never a crash.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { InputError } from '../core/errors';
+import { experiments, experimentKinds, jsonSchemaFor } from '../experiments/registry';
+import { protocolProblems, requestParamSchemas } from '../protocol/schemas';
+import { KernelErrorCodes, type Notifications, type Requests, type Trace } from '../protocol/types';
+import { startRun } from '../runs/runner';
+import { listRuns, readRunDetails, runsRoot } from '../runs/store';
+import { versions } from '../runs/versions';
+
+/** An error with a JSON-RPC code and optional data, mapped 1:1 onto a ResponseError. */
+export class ServiceError extends Error {
+  constructor(readonly code: number, message: string, readonly data?: unknown) {
+    super(message);
+  }
+}
+
+export type Notify = <M extends keyof Notifications>(method: M, params: Notifications[M]) => void;
+
+export class KernelService {
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(private readonly notify: Notify) {}
+
+  /** Validate then dispatch one request. */
+  async handle<M extends keyof Requests>(method: M, params: unknown): Promise<Requests[M][1]> {
+    const schema = requestParamSchemas[method];
+    if (!schema) throw new ServiceError(-32601, `unknown method ${method}`);
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) {
+      const problems = protocolProblems(parsed.error);
+      throw new ServiceError(-32602, `invalid params for ${method}: ${problems.join('; ')}`, { problems });
+    }
+    try {
+      return (await (this as any)[handlerName(method)](parsed.data)) as Requests[M][1];
+    } catch (e) {
+      if (e instanceof InputError) throw new ServiceError(KernelErrorCodes.BadInput, e.message, { problems: e.problems, source: e.source });
+      throw e;
+    }
+  }
+
+  /** Runs in progress. */
+  get activeRuns(): string[] {
+    return [...this.active.keys()];
+  }
+
+  kernelInfo(): Requests['kernel/info'][1] {
+    return { ...versionInfo(), pid: process.pid, kinds: experimentKinds(), devices: ['cpu'] };
+  }
+
+  experimentsList(): Requests['experiments/list'][1] {
+    return { experiments: experiments.map(({ kind, title, description, paper, engine }) => ({ kind, title, description, paper, engine })) };
+  }
+
+  experimentsSchema(p: Requests['experiments/schema'][0]): Requests['experiments/schema'][1] {
+    return { schema: jsonSchemaFor(p.kind) };
+  }
+
+  runStart(p: Requests['run/start'][0]): Requests['run/start'][1] {
+    const abort = new AbortController();
+    const runIdBox: { id?: string } = {};
+    const started = startRun(
+      p,
+      {
+        progress: (fraction, message) => this.notify('run/progress', { runId: runIdBox.id!, fraction, message }),
+        metric: (record) => this.notify('run/metric', { runId: runIdBox.id!, record }),
+        trace: (name, trace: Trace) => this.notify('run/trace', { runId: runIdBox.id!, name, trace }),
+        log: (level, message) => this.notify('run/log', { runId: runIdBox.id, level, message }),
+      },
+      abort.signal,
+    );
+    runIdBox.id = started.runId;
+    this.active.set(started.runId, abort);
+    void started.done.then(
+      (summary) => {
+        this.active.delete(started.runId);
+        this.notify('run/end', { runId: started.runId, status: summary.status, summary });
+      },
+      (e) => {
+        // Writing the summary itself failed (disk full, folder removed): report, keep serving.
+        this.active.delete(started.runId);
+        this.notify('run/log', { runId: started.runId, level: 'error', message: `run ${started.runId} could not be finished: ${(e as Error).message}` });
+      },
+    );
+    return { runId: started.runId, dir: started.dir, kind: started.kind };
+  }
+
+  runCancel(p: Requests['run/cancel'][0]): Requests['run/cancel'][1] {
+    const abort = this.active.get(p.runId);
+    if (!abort) throw new ServiceError(KernelErrorCodes.UnknownRun, `no active run ${p.runId}`);
+    abort.abort();
+    return { cancelled: true };
+  }
+
+  runsList(p: Requests['runs/list'][0]): Requests['runs/list'][1] {
+    const root = p.root ?? (p.workspace ? runsRoot(p.workspace) : undefined);
+    if (!root) throw new InputError(['(params): give workspace or root']);
+    return { runs: listRuns(root) };
+  }
+
+  runsGet(p: Requests['runs/get'][0]): Requests['runs/get'][1] {
+    if (!fs.existsSync(path.join(p.dir, 'spec.json'))) throw new InputError([`dir: ${p.dir} is not a run folder (no spec.json)`]);
+    return readRunDetails(p.dir) as Requests['runs/get'][1];
+  }
+
+  /** Cancel everything (kernel shutting down). */
+  cancelAll(): void {
+    for (const a of this.active.values()) a.abort();
+  }
+}
+
+function handlerName(method: string): string {
+  return method.replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase());
+}
+
+function versionInfo() {
+  const v = versions();
+  return { version: v.neurite, node: v.node, platform: `${v.platform} ${os.cpus().length} cpus` };
+}

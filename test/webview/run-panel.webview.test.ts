@@ -1,0 +1,89 @@
+/** The run panel in a real browser: it renders a real run, updates live, and is accessible. */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readRunDetails } from '../../kernel/runs/store';
+import { cli, lastJsonLine, repoRoot, tempDir } from '../unit/helpers';
+import { accessibilityViolations, closeBrowser, openWebview, type WebviewPage } from './browser';
+
+describe('run panel webview (chromium)', function () {
+  this.timeout(120000);
+  let details: any;
+  let view: WebviewPage;
+  const shots = path.join(repoRoot, 'test-results', 'webview');
+
+  before(async () => {
+    const out = tempDir('neurite-panel-');
+    const r = cli(['run', path.join(repoRoot, 'samples', 'sdr-paper.neurite.yaml'), '--out', out, '--json', '--set', 'simulation.trials=200000']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    details = readRunDetails(path.join(out, lastJsonLine(r.stdout).id));
+    view = await openWebview('run-panel');
+    fs.mkdirSync(shots, { recursive: true });
+  });
+
+  after(async () => {
+    await view?.close();
+    await closeBrowser();
+  });
+
+  it('asks the host for the run as soon as it loads', async () => {
+    await view.page.waitForFunction(() => (window as any).__posted.length > 0);
+    assert.deepStrictEqual(await view.posted(), [{ type: 'ready' }]);
+  });
+
+  it('shows the run id, status, summary metrics and one chart per trace and metric series', async () => {
+    await view.send({ type: 'details', details, active: null });
+    await view.page.waitForSelector('#summary-metrics');
+    assert.strictEqual(await view.page.textContent('#run-title'), details.info.id);
+    assert.strictEqual(await view.page.textContent('#run-status'), 'completed');
+    const rows = await view.page.$$eval('#summary-metrics tr', (trs) => trs.length);
+    assert.strictEqual(rows, Object.keys(details.info.summary.metrics).length + 1);
+    const traceCharts = await view.page.$$eval('#traces canvas', (c) => c.length);
+    assert.strictEqual(traceCharts, Object.keys(details.traces).length);
+    const series = new Set(details.metrics.map((m: any) => m.series ?? 'metrics'));
+    assert.strictEqual(await view.page.$$eval('#metrics canvas', (c) => c.length), series.size);
+    // charts really drew something: a canvas with non-background pixels
+    const inked = await view.page.$eval('#traces canvas', (c) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    assert.ok(inked > 1000, `only ${inked} pixels drawn`);
+    await view.page.screenshot({ path: path.join(shots, 'run-panel.png'), fullPage: true });
+  });
+
+  it('updates live: progress, a new metric series, then the end', async () => {
+    await view.send({ type: 'details', details: { ...details, metrics: [], info: { ...details.info, summary: undefined, status: 'incomplete' } }, active: { fraction: 0.1 } });
+    await view.send({ type: 'progress', fraction: 0.42, message: 'fp0' });
+    assert.match((await view.page.textContent('#progress-text'))!, /42% — fp0/);
+    assert.ok(await view.page.isVisible('#cancel'));
+    for (let i = 1; i <= 5; i++) await view.send({ type: 'metric', record: { t: i, step: i, series: 'live', values: { loss: 1 / i } } });
+    await view.page.waitForFunction(() => document.querySelectorAll('#metrics canvas').length === 1);
+    await view.send({ type: 'end', summary: { ...details.info.summary, status: 'cancelled', error: 'cancelled by user' } });
+    assert.strictEqual(await view.page.textContent('#run-status'), 'cancelled');
+    assert.ok(!(await view.page.isVisible('#cancel')));
+    assert.match((await view.page.textContent('#summary .error'))!, /cancelled by user/);
+  });
+
+  it('posts cancel and reveal requests the host can validate', async () => {
+    await view.send({ type: 'details', details, active: { fraction: 0.5 } });
+    await view.page.click('#cancel');
+    await view.page.click('nav a[data-file="summary.json"]');
+    const posted = await view.posted();
+    assert.deepStrictEqual(posted.slice(-2), [{ type: 'cancel' }, { type: 'reveal', file: 'summary.json' }]);
+  });
+
+  it('ignores malformed messages without breaking', async () => {
+    await view.send(null);
+    await view.send({ type: 'nonsense' });
+    await view.send('a string');
+    assert.strictEqual(await view.page.textContent('#run-title'), details.info.id);
+  });
+
+  it('has no serious accessibility violations and no console errors (CSP included)', async () => {
+    const violations = await accessibilityViolations(view.page);
+    assert.deepStrictEqual(violations, []);
+    assert.deepStrictEqual(view.consoleErrors, []);
+  });
+});
