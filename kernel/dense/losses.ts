@@ -1,0 +1,54 @@
+/**
+ * Losses (means over the batch, as PyTorch's defaults) and the accuracy count:
+ *   softmax cross-entropy  L = −(1/N) Σₙ log softmax(zₙ)[yₙ]     z [N, C], y [N] int32 class indices
+ *   mean squared error     L = (1/K) Σ (pₖ − tₖ)²                  over all K elements
+ *   correct                Σₙ [argmax zₙ = yₙ]
+ */
+import { GraphError, type Value } from './graph';
+import * as o from './ops';
+import { shapeText } from './shapes';
+
+export type LossKind = 'cross-entropy' | 'mse';
+
+/** One-hot rows [N, C] of int32 labels [N], as the logits' float type (not differentiated). */
+export function oneHot(labels: Value, classes: number, dtype: 'float32' | 'float64'): Value {
+  const g = labels.graph;
+  const ids = g.constant(Int32Array.from({ length: classes }, (_, i) => i), [1, classes], 'int32');
+  return o.cast(o.equal(o.reshape(labels, [labels.shape[0], 1]), o.cast(ids, labels.dtype)), dtype);
+}
+
+function checkLabels(logits: Value, labels: Value, op: string): void {
+  const g = logits.graph;
+  if (logits.shape.length !== 2) throw new GraphError(g.where(op), `expects logits [N, classes], got ${shapeText(logits.shape)}`);
+  if (labels.shape.length !== 1 || labels.shape[0] !== logits.shape[0]) {
+    throw new GraphError(g.where(op), `labels ${shapeText(labels.shape)} do not match logits ${shapeText(logits.shape)}: expected [${logits.shape[0]}]`);
+  }
+}
+
+export function softmaxCrossEntropy(logits: Value, labels: Value): Value {
+  return logits.graph.scope('loss', () => {
+    checkLabels(logits, labels, 'cross-entropy');
+    const [n, c] = logits.shape;
+    const picked = o.mul(oneHot(labels, c, logits.dtype as 'float32'), o.logSoftmax(logits, 1)); // log softmax(zₙ)[yₙ] on the one-hot entries
+    return o.mul(o.reduceSum(picked, [0, 1], false), -1 / n); // −(1/N) Σ
+  });
+}
+
+export function meanSquaredError(pred: Value, target: Value): Value {
+  return pred.graph.scope('loss', () => {
+    const d = o.sub(pred, target);
+    if (d.shape.length !== pred.shape.length || d.shape.some((x, i) => x !== pred.shape[i])) {
+      throw new GraphError(pred.graph.where('mse'), `target ${shapeText(target.shape)} does not match prediction ${shapeText(pred.shape)}`);
+    }
+    return o.reduceMean(o.mul(d, d), [...pred.shape.keys()], false);
+  });
+}
+
+/** How many rows' largest logit is the label (a float scalar). */
+export function correctCount(logits: Value, labels: Value): Value {
+  return logits.graph.scope('accuracy', () => {
+    checkLabels(logits, labels, 'accuracy');
+    const hit = o.equal(o.argMax(logits, 1, false), o.cast(labels, 'int64'));
+    return o.reduceSum(o.cast(hit, logits.dtype), [0], false);
+  });
+}
