@@ -3,12 +3,16 @@
  * their sizes and sha256, the mirrors to download them from, and the class names.
  * An explicit list: adding a data set is one entry here (and its name in `datasetNames`).
  *
- * Checksums are of the official `.gz` downloads, as published by TFDS/Keras-era loaders and
- * cross-checked in several independent projects; the Fashion-MNIST md5s are the ones in its
- * README. Debian's `dataset-fashion-mnist` holds the same compressed data but with a gzip
- * header rewritten by strip-nondeterminism (file name dropped, mtime set to the build date),
- * so its files are 23–24 bytes shorter and hash differently; `reconstructOfficial`
- * in test/unit/data/fixtures.ts rebuilds the official bytes from them for the download tests.
+ * Checksums are of the official `.gz` downloads. Fashion-MNIST: Debian's
+ * `dataset-fashion-mnist` holds the original compressed data, but strip-nondeterminism
+ * rewrote each gzip header at build time (file name dropped, mtime set to the build date), so
+ * its files are 23–24 bytes shorter and hash differently. Putting the original header back
+ * (flag FNAME, the file's name, mtime 2017-08-31 10:50:06 UTC for train, 10:50:27 for t10k —
+ * found by matching the README's md5) reproduces all four README md5s exactly; the sha256
+ * below are of those rebuilt files and agree with the ones TFDS and Keras publish. The unit
+ * tests rebuild them the same way (test/unit/data/fixtures.ts) and serve them to the
+ * downloader. MNIST: the sha256 TFDS/torchvision-era loaders publish for the files on the
+ * ossci-datasets and cvdf-datasets mirrors (no local copy to recompute them from here).
  */
 import { loadPackagedMnist } from './mnist-package';
 import type { ImageSet } from './dataset';
@@ -75,10 +79,10 @@ const fashionMnist: DatasetEntry = {
   systemDirs: ['/usr/share/datasets/fashion-mnist'],
   files: {
     // md5 (README): 8d4fb7e6c68d591d4c3dfef9ec88bf0d, 25c81989df183df01b3e8a0aad5dffbe, bef4ecab320f06d8554ea6380940ec79, bb300cfdad3c16e7a12a480ee83cd310
-    trainImages: { file: 'train-images-idx3-ubyte.gz', bytes: 26421880, sha256: '08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc' },
-    trainLabels: { file: 'train-labels-idx1-ubyte.gz', bytes: 29515, sha256: 'b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc' },
-    testImages: { file: 't10k-images-idx3-ubyte.gz', bytes: 4422102, sha256: '78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229' },
-    testLabels: { file: 't10k-labels-idx1-ubyte.gz', bytes: 5148, sha256: '42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf' },
+    trainImages: { file: 'train-images-idx3-ubyte.gz', bytes: 26421880, sha256: '3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84' },
+    trainLabels: { file: 'train-labels-idx1-ubyte.gz', bytes: 29515, sha256: 'a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845' },
+    testImages: { file: 't10k-images-idx3-ubyte.gz', bytes: 4422102, sha256: '346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073' },
+    testLabels: { file: 't10k-labels-idx1-ubyte.gz', bytes: 5148, sha256: '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5' },
   },
   mirrors: ['https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion', 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com'],
 };
