@@ -98,6 +98,6 @@ export async function fetchVerified(url: string, dest: string, want: OfficialFil
 function networkError(e: unknown, signal: AbortSignal | undefined, when = ''): Error {
   if (signal?.aborted) return new CancelledError();
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  const reason = cause?.code ?? cause?.message ?? (e as Error).message;
+  const reason = [cause?.code, cause?.message].filter(Boolean).join(': ') || (e as Error).message;
   return new Error(`connection failed${when ? ' ' + when : ''} (${reason})`);
 }

@@ -23,6 +23,8 @@ export interface LoadOptions {
   cacheDir?: string;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** Folders with installed copies, looked in before the cache (default: the registry's; tests pass []). */
+  systemDirs?: string[];
 }
 
 export async function loadData(spec: DataSpec, opts: LoadOptions = {}): Promise<LoadedData> {
@@ -52,11 +54,12 @@ async function locateAndRead(entry: DatasetEntry, spec: DataSpec, opts: LoadOpti
   const read = async (dir: string, what: string) => ({ ...(await readFolder(dir, entry.classes, { signal: opts.signal, what })), source: dir });
   if (spec.dir !== undefined) return read(path.resolve(spec.dir), 'data.dir');
   if (entry.packaged && !spec.download) return entry.packaged();
-  for (const dir of entry.systemDirs) if (hasAllFiles(entry, dir)) return read(dir, 'data.name');
+  const systemDirs = opts.systemDirs ?? entry.systemDirs;
+  for (const dir of systemDirs) if (hasAllFiles(entry, dir)) return read(dir, 'data.name');
   const cache = datasetCacheDir(entry.name, opts.cacheDir);
   if (!hasAllFiles(entry, cache)) {
     if (!spec.download) {
-      const looked = [...entry.systemDirs, cache].join(', ');
+      const looked = [...systemDirs, cache].join(', ');
       throw new InputError([
         `data.name: ${entry.name} is not on this machine (looked in ${looked}); set data.download: true to fetch the official files once, point data.dir at a folder of IDX files` +
           (entry.name === 'fashion-mnist' ? ', or install Debian\'s dataset-fashion-mnist' : ''),

@@ -63,7 +63,7 @@ export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('
 export const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
 /** How the test server answers a path. */
-export type Route = { body: Buffer } | { status: number } | { body: Buffer; cutAt: number };
+export type Route = { body: Buffer } | { status: number } | { body: Buffer; cutAt: number; stall?: boolean };
 
 /** A local HTTP server: `routes['/x']` says how to answer GET /x; anything else is a 404. */
 export async function serve(routes: Record<string, Route>): Promise<{ url: string; hits: string[]; close: () => Promise<void> }> {
@@ -74,9 +74,9 @@ export async function serve(routes: Record<string, Route>): Promise<{ url: strin
     if (!route || 'status' in route) {
       res.writeHead(route && 'status' in route ? route.status : 404).end('not here');
     } else if ('cutAt' in route) {
-      // Promise the whole file, send part of it, then drop the connection.
+      // Promise the whole file, send part of it, then drop the connection (or stall).
       res.writeHead(200, { 'content-length': route.body.length });
-      res.write(route.body.subarray(0, route.cutAt), () => res.destroy());
+      res.write(route.body.subarray(0, route.cutAt), () => route.stall || res.destroy());
     } else {
       res.writeHead(200, { 'content-length': route.body.length }).end(route.body);
     }
