@@ -47,8 +47,8 @@ export const gradients: Record<string, GradRule> = {
   Sigmoid: ({ outputs: [y] }, [dy]) => [o.mul(dy!, o.mul(y, o.sub(1, y)))],
   // tanh' = 1 − tanh²
   Tanh: ({ outputs: [y] }, [dy]) => [o.mul(dy!, o.sub(1, o.mul(y, y)))],
-  // elu'(x) = 1 for x > 0, else α eˣ = y + α
-  Elu: ({ inputs: [x], outputs: [y], attrs }, [dy]) => [o.where(o.greater(x, 0), dy!, o.mul(dy!, o.add(y, attrs.alpha as number)))],
+  // elu'(x) = 1 for x > 0, else α eˣ = y + α (α as ONNX stores it: float32)
+  Elu: ({ inputs: [x], outputs: [y], attrs }, [dy]) => [o.where(o.greater(x, 0), dy!, o.mul(dy!, o.add(y, Math.fround(attrs.alpha as number))))],
 
   Add: ({ inputs: [a, b] }, [dy], n) => [n[0] ? unbroadcast(dy!, a.shape) : undefined, n[1] ? unbroadcast(dy!, b.shape) : undefined],
   Sub: ({ inputs: [a, b] }, [dy], n) => [n[0] ? unbroadcast(dy!, a.shape) : undefined, n[1] ? unbroadcast(o.neg(dy!), b.shape) : undefined],
@@ -83,7 +83,7 @@ export const gradients: Record<string, GradRule> = {
     const { alpha, beta, transA: tA, transB: tB } = attrs as Record<string, number>;
     const dA = !n[0] ? undefined : tA ? o.gemm(b, dy!, undefined, { alpha, transA: tB, transB: 1 }) : o.gemm(dy!, b, undefined, { alpha, transB: tB ? 0 : 1 });
     const dB = !n[1] ? undefined : tB ? o.gemm(dy!, a, undefined, { alpha, transA: 1, transB: tA }) : o.gemm(a, dy!, undefined, { alpha, transA: tA ? 0 : 1 });
-    const dC = c && n[2] ? unbroadcast(beta === 1 ? dy! : o.mul(dy!, beta), c.shape) : undefined;
+    const dC = c && n[2] ? unbroadcast(beta === 1 ? dy! : o.mul(dy!, Math.fround(beta)), c.shape) : undefined; // β is a float32 attribute
     return [dA, dB, dC];
   },
 

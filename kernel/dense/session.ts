@@ -82,9 +82,10 @@ export class SessionCache {
 /** The process-wide cache used by training steps and evaluators. */
 export const sessions = new SessionCache();
 
-export async function createSession(model: Uint8Array, o: ExecOptions): Promise<ort.InferenceSession> {
+/** A new session (no cache); `overrides` adjusts the options (tests use level 'basic' for float64 graphs). */
+export async function createSession(model: Uint8Array, o: ExecOptions, overrides: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(model, sessionOptions(o));
+    return await ort.InferenceSession.create(model, { ...sessionOptions(o), ...overrides });
   } catch (e) {
     throw new RunFailure(`onnxruntime could not prepare the model on ${o.device}: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }

@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CancelledError, InputError } from '../core/errors';
+import { resolveDenseDevice, type DeviceRequest } from '../dense/providers';
+import { defaultThreads } from '../dense/session';
 import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
 import { applyOverrides, parseSpecText, type ParsedSpec } from '../experiments/spec';
@@ -47,7 +49,10 @@ export function loadSpec(req: Pick<RunStartParams, 'specPath' | 'spec' | 'overri
   return { experiment, spec, device, specPath: req.specPath ? path.resolve(req.specPath) : undefined };
 }
 
-/** The device a run will use; event-engine kinds always run on the CPU. */
+/**
+ * The device a run will use: event-engine kinds always run on the CPU; dense kinds get the
+ * execution provider for their request (an absent one is an InputError saying how to install it).
+ */
 export function resolveDevice(experiment: Experiment, requested: string): string {
   if (experiment.engine === 'event') {
     if (requested === 'cuda' || requested === 'webgpu') {
@@ -55,7 +60,8 @@ export function resolveDevice(experiment: Experiment, requested: string): string
     }
     return 'cpu';
   }
-  throw new InputError([`device: the dense engine is not available in this build`]);
+  defaultThreads(); // a bad NEURITE_THREADS is bad input, reported before any work
+  return resolveDenseDevice(requested as DeviceRequest);
 }
 
 export interface StartedRun {

@@ -79,6 +79,7 @@ function nodeProto(n: Node, nameOf: (v: Value) => string, used: Set<Value>, init
       if (k === 'value') attribute.push({ name: k, type: AttributeType.TENSOR, t: tensorProto('', [1], n.attrs.dtype as string, typed(n.attrs.dtype as string, [v as number])) });
       continue;
     }
+    if (Array.isArray(v) && v.length === 0) continue; // an empty list means ONNX's default
     attribute.push(attrProto(k, def.attrs[k].type, v));
   }
   // Static attributes that ONNX takes as int64 tensor inputs become initializers.

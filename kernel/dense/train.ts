@@ -1,0 +1,201 @@
+/**
+ * The training loop every dense experiment shares: epochs of batches, each batch one
+ * training-step run; validation after each epoch; an early-stopping rule and an epoch hook;
+ * metrics streamed to the run (ctx.metric → metrics.jsonl and the extension); checkpoints in
+ * artifacts/; a cancellation point after every step. A loss that is not finite stops the run
+ * with a RunFailure that says where and what to try, keeping everything written so far and
+ * the parameters of the last finite step.
+ *
+ * Metric functions return per-batch sums (e.g. the number of correct predictions); the loop
+ * reports their mean per sample (accuracy). The loss is a per-batch mean, weighted by size.
+ */
+import { RunFailure } from '../core/errors';
+import type { RunContext } from '../runs/context';
+import { saveCheckpoint } from './checkpoint';
+import { Evaluator } from './evaluate';
+import type { Layer } from './layers/layer';
+import type { ExecOptions } from './session';
+import { TrainStep, type LossFn, type MetricFns, type TargetSpec, type TrainState } from './step';
+
+export interface Batch {
+  x: Float32Array;
+  y: Int32Array | Float32Array;
+  size: number;
+}
+
+export interface EarlyStopping {
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  /** The smallest change that counts as an improvement. */
+  minDelta: number;
+  /** Validation (else training) value watched; loss is minimised, other metrics maximised. */
+  monitor: string;
+  /** Put back the parameters of the best epoch when training ends. */
+  restoreBest: boolean;
+}
+
+export interface EpochReport {
+  epoch: number;
+  lr: number;
+  seconds: number;
+  train: Record<string, number>;
+  validation?: Record<string, number>;
+}
+
+export interface TrainOptions {
+  model: Layer;
+  state: TrainState;
+  /** One epoch of training batches (the caller shuffles). */
+  trainBatches(epoch: number): Iterable<Batch>;
+  /** Validation batches, if any. */
+  validationBatches?(): Iterable<Batch>;
+  /** Batches per epoch, for progress. */
+  stepsPerEpoch: number;
+  inputShape(size: number): number[];
+  target(size: number): TargetSpec;
+  loss: LossFn;
+  metrics?: MetricFns;
+  epochs: number;
+  /** Learning rate, or a schedule over epochs (0-based). */
+  lr: number | ((epoch: number) => number);
+  exec: ExecOptions;
+  earlyStopping?: EarlyStopping;
+  /** Called after each epoch; return 'stop' to end training. */
+  onEpochEnd?(report: EpochReport): 'stop' | void | Promise<'stop' | void>;
+  /** Write artifacts/checkpoint-last after each epoch (and checkpoint-best with validation). */
+  checkpoints?: boolean;
+  /** Stream a training metric every this many steps. */
+  metricEvery?: number;
+}
+
+export interface TrainSummary {
+  epochs: EpochReport[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  steps: number;
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSummary> {
+  const steps = new Map<number, TrainStep>();
+  const stepFor = async (size: number) => {
+    let s = steps.get(size);
+    if (!s) {
+      s = await TrainStep.compile({ model: o.model, state: o.state, inputShape: o.inputShape(size), target: o.target(size), loss: o.loss, metrics: o.metrics, exec: o.exec });
+      steps.set(size, s);
+    }
+    return s;
+  };
+  const metricNames = Object.keys(o.metrics ?? {});
+  const reports: EpochReport[] = [];
+  const es = o.earlyStopping;
+  const better = (a: number, b: number) => (es?.monitor === 'loss' ? a < b - es.minDelta : a > b + (es?.minDelta ?? 0));
+  let best: { epoch: number; value: number; params: Float32Array[] } | undefined;
+  let stoppedEarly = false;
+  let trainSeconds = 0;
+  let stepsRun = 0;
+  const every = o.metricEvery ?? Math.max(1, Math.round(o.stepsPerEpoch / 20));
+
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const lr = typeof o.lr === 'number' ? o.lr : o.lr(epoch);
+    const t0 = performance.now();
+    const sums = new Sums(metricNames);
+    const window = new Sums(metricNames);
+    let k = 0;
+    for (const b of o.trainBatches(epoch)) {
+      const step = await stepFor(b.size);
+      const r = await step.run(b.x, b.y, lr);
+      if (!Number.isFinite(r.loss)) {
+        if (o.checkpoints) saveCheckpoint(ctx.artifactPath('checkpoint-last'), o.state, { epoch, extra: { diverged: true } });
+        throw new RunFailure(
+          `training diverged: the loss is ${r.loss} at epoch ${epoch + 1}, batch ${k + 1} (step ${o.state.t + 1}, learning rate ${lr}); ` +
+            `the metrics so far are kept${o.checkpoints ? ' and artifacts/checkpoint-last holds the parameters of the last finite step' : ''}; try a smaller learning rate`,
+        );
+      }
+      sums.add(r, b.size);
+      window.add(r, b.size);
+      k++;
+      stepsRun++;
+      if (k % every === 0) {
+        ctx.metric(o.state.t, window.means(), 'train');
+        window.reset();
+      }
+      ctx.progress((epoch + k / o.stepsPerEpoch) / o.epochs, `epoch ${epoch + 1}/${o.epochs}: loss ${(sums.loss / sums.n).toFixed(4)}`);
+      await ctx.checkpoint();
+    }
+    trainSeconds += (performance.now() - t0) / 1000;
+    const report: EpochReport = { epoch: epoch + 1, lr, seconds: (performance.now() - t0) / 1000, train: sums.means() };
+    if (o.validationBatches) report.validation = await evaluate(o, o.validationBatches(), ctx);
+    reports.push(report);
+    ctx.metric(epoch + 1, { lr, seconds: report.seconds, ...prefixed('train_', report.train), ...prefixed('val_', report.validation ?? {}) }, 'epoch');
+    ctx.log(`epoch ${epoch + 1}: train ${fmt(report.train)}${report.validation ? `; validation ${fmt(report.validation)}` : ''} (${report.seconds.toFixed(1)} s)`);
+    if (o.checkpoints) saveCheckpoint(ctx.artifactPath('checkpoint-last'), o.state, { epoch: epoch + 1 });
+
+    const watched = es ? (report.validation ?? report.train)[es.monitor] : undefined;
+    if (es && watched !== undefined && (!best || better(watched, best.value))) {
+      best = { epoch: epoch + 1, value: watched, params: o.state.params.map((p) => p.data.slice()) };
+      if (o.checkpoints) saveCheckpoint(ctx.artifactPath('checkpoint-best'), o.state, { epoch: epoch + 1, extra: { [es.monitor]: watched } });
+    }
+    const hook = await o.onEpochEnd?.(report);
+    if (hook === 'stop') break;
+    if (es && best && epoch + 1 - best.epoch >= es.patience) {
+      ctx.log(`early stopping: no ${es.monitor} improvement for ${es.patience} epochs (best ${best.value.toFixed(4)} at epoch ${best.epoch})`);
+      stoppedEarly = true;
+      break;
+    }
+  }
+  if (es?.restoreBest && best) o.state.params.forEach((p, i) => p.set(best!.params[i]));
+  return {
+    epochs: reports,
+    bestEpoch: best?.epoch ?? reports.length,
+    stoppedEarly,
+    steps: stepsRun,
+    seconds: trainSeconds,
+    stepsPerSecond: stepsRun / Math.max(trainSeconds, 1e-9),
+  };
+}
+
+/** Loss and metrics over batches, with the current parameters (forward only). */
+export async function evaluate(o: Pick<TrainOptions, 'model' | 'inputShape' | 'target' | 'loss' | 'metrics' | 'exec'>, batches: Iterable<Batch>, ctx?: RunContext): Promise<Record<string, number>> {
+  const evaluators = new Map<number, Evaluator>();
+  const sums = new Sums(Object.keys(o.metrics ?? {}));
+  for (const b of batches) {
+    let ev = evaluators.get(b.size);
+    if (!ev) {
+      ev = await Evaluator.compile({ model: o.model, inputShape: o.inputShape(b.size), target: o.target(b.size), loss: o.loss, metrics: o.metrics, exec: o.exec });
+      evaluators.set(b.size, ev);
+    }
+    const r = await ev.run(b.x, b.y);
+    sums.add(r.values as { loss: number }, b.size);
+    await ctx?.checkpoint();
+  }
+  return sums.means();
+}
+
+class Sums {
+  loss = 0;
+  n = 0;
+  readonly m: Record<string, number> = {};
+  constructor(readonly names: string[]) {
+    this.reset();
+  }
+  add(r: { loss: number; [k: string]: number }, size: number): void {
+    this.loss += r.loss * size;
+    this.n += size;
+    for (const k of this.names) this.m[k] += r[k];
+  }
+  reset(): void {
+    this.loss = 0;
+    this.n = 0;
+    for (const k of this.names) this.m[k] = 0;
+  }
+  means(): Record<string, number> {
+    const out: Record<string, number> = { loss: this.loss / this.n };
+    for (const k of this.names) out[k] = this.m[k] / this.n;
+    return out;
+  }
+}
+
+const prefixed = (p: string, r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [p + k, v]));
+const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
