@@ -19,7 +19,12 @@ export async function compileOrt(g: Graph): Promise<{ run(feeds: Feeds): Promise
   return {
     async run(feeds) {
       const t: Record<string, ort.Tensor> = {};
-      for (const name of session.inputNames) t[name] = new ort.Tensor(types.get(name)! as 'float32', feeds[name] as Float32Array, shapes.get(name)!);
+      for (const name of session.inputNames) {
+        // A dynamic (-1) dimension takes what the data's length leaves for it.
+        const shape = shapes.get(name)!;
+        const known = shape.reduce((a, d) => (d < 0 ? a : a * d), 1);
+        t[name] = new ort.Tensor(types.get(name)! as 'float32', feeds[name] as Float32Array, shape.map((d) => (d < 0 ? feeds[name].length / known : d)));
+      }
       const r = await session.run(t);
       return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.data as TensorData]));
     },

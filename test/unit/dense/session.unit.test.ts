@@ -1,0 +1,61 @@
+/** Sessions, threads and execution providers. */
+import * as assert from 'assert';
+import { InputError } from '../../../kernel/core/errors';
+import { Graph } from '../../../kernel/dense/graph';
+import { serialize } from '../../../kernel/dense/onnx/serialize';
+import * as o from '../../../kernel/dense/ops';
+import { availableDevices, cudaInstalled, resolveDenseDevice, webgpuProblem } from '../../../kernel/dense/providers';
+import { defaultThreads, execOptions, SessionCache } from '../../../kernel/dense/session';
+
+const model = (k: number) => {
+  const g = new Graph();
+  g.output('y', o.mul(g.input('x', [2]), k));
+  return serialize(g);
+};
+
+describe('dense sessions and providers', () => {
+  it('takes compute threads from NEURITE_THREADS, else the core count, and rejects bad values by name', () => {
+    assert.strictEqual(defaultThreads({ NEURITE_THREADS: '3' }), 3);
+    assert.ok(defaultThreads({}) >= 1);
+    for (const bad of ['0', '-2', '1.5', 'many']) assert.throws(() => defaultThreads({ NEURITE_THREADS: bad }), (e: Error) => e instanceof InputError && e.message.includes(`NEURITE_THREADS: expected a whole number from 1 to 1024, got "${bad}"`));
+  });
+
+  it('reuses a session for the same model and options, and drops the least recently used', async () => {
+    const cache = new SessionCache(2);
+    const cpu = execOptions('cpu', { threads: 1 });
+    const a = await cache.get(model(2), cpu);
+    assert.strictEqual(await cache.get(model(2), cpu), a);
+    const b = await cache.get(model(2), execOptions('cpu', { threads: 2 }));
+    assert.notStrictEqual(b, a);
+    await cache.get(model(2), cpu); // a is now the most recently used
+    await cache.get(model(3), cpu); // so b is dropped
+    assert.strictEqual(cache.size, 2);
+    assert.strictEqual(await cache.get(model(2), cpu), a);
+    assert.notStrictEqual(await cache.get(model(2), execOptions('cpu', { threads: 2 })), b);
+    await cache.clear();
+    assert.strictEqual(cache.size, 0);
+  });
+
+  it('auto picks CUDA only where its provider is installed, else the CPU', () => {
+    assert.strictEqual(resolveDenseDevice('auto'), cudaInstalled() ? 'cuda' : 'cpu');
+    assert.strictEqual(resolveDenseDevice('cpu'), 'cpu');
+    assert.ok(availableDevices().includes('cpu'));
+  });
+
+  it('asking for an absent CUDA provider is an InputError that says how to install it', () => {
+    if (cudaInstalled()) {
+      assert.strictEqual(resolveDenseDevice('cuda'), 'cuda');
+      return;
+    }
+    assert.throws(() => resolveDenseDevice('cuda'), (e: Error) => e instanceof InputError && e.message.includes('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node'));
+  });
+
+  it('asking for WebGPU without an adapter is an InputError that says why', () => {
+    const problem = webgpuProblem();
+    if (problem === null) {
+      assert.strictEqual(resolveDenseDevice('webgpu'), 'webgpu');
+      return;
+    }
+    assert.throws(() => resolveDenseDevice('webgpu'), (e: Error) => e instanceof InputError && e.message.startsWith('device: "webgpu" is not available: ') && e.message.includes(problem));
+  });
+});
