@@ -7,14 +7,14 @@ import { Graph } from './graph';
 import type { Layer } from './layers/layer';
 import { serialize } from './onnx/serialize';
 import { feedParams, type Parameter } from './params';
-import { sessions, type ExecOptions } from './session';
+import { sessions, type Compiled, type ExecOptions } from './session';
 import type { LossFn, MetricFns, TargetSpec } from './step';
 
 export class Evaluator {
   private readonly paramTensors = new Map<Float32Array, ort.Tensor>();
 
   private constructor(
-    readonly session: ort.InferenceSession,
+    readonly session: Compiled,
     readonly params: Parameter[],
     readonly inputShape: number[],
     readonly target: TargetSpec | undefined,

@@ -44,16 +44,98 @@ export function sessionOptions(o: ExecOptions): ort.InferenceSession.SessionOpti
   };
 }
 
-/** Sessions by model and options, least recently used dropped beyond `capacity`. */
+type Feeds = Record<string, ort.Tensor>;
+
+/** A model ready to run: onnxruntime's session behind one small interface. */
+export interface Compiled {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Which path runs it: onnxruntime-node's native session directly, or its public API. */
+  readonly path: 'native' | 'public';
+  /**
+   * Run with every output fetched; outputs given in `into` are written into those tensors
+   * (preallocated), the others are returned as new tensors.
+   */
+  run(feeds: Feeds, into?: Feeds): Promise<Feeds>;
+  release(): Promise<void>;
+}
+
+/**
+ * onnxruntime-node's native session class, which runs synchronously. The public API wraps it
+ * in a promise per run (a setImmediate hop) and re-validates and re-wraps every input and
+ * output; for a training step of ~0.5 ms that costs ~10–30% (bench/dense.ts). Used only when
+ * the installed version exposes it as 1.23 does; otherwise the public API.
+ */
+interface NativeSession {
+  loadModel(buffer: ArrayBuffer, offset: number, length: number, options: ort.InferenceSession.SessionOptions): void;
+  readonly inputMetadata: { name: string }[];
+  readonly outputMetadata: { name: string }[];
+  run(feeds: Feeds, fetches: Record<string, ort.Tensor | null>, options: object): Record<string, unknown>;
+  dispose(): void;
+}
+let native: { new (): NativeSession } | null | undefined;
+function nativeSessionClass(): { new (): NativeSession } | null {
+  if (native === undefined) {
+    try {
+      const b = require('onnxruntime-node/dist/binding');
+      b.initOrt();
+      native = typeof b.binding?.InferenceSession === 'function' && typeof b.binding.InferenceSession.prototype.run === 'function' ? b.binding.InferenceSession : null;
+    } catch {
+      native = null;
+    }
+  }
+  return native ?? null;
+}
+
+const asTensor = (v: unknown): ort.Tensor => (v instanceof ort.Tensor ? v : new ort.Tensor((v as ort.Tensor).type as 'float32', (v as ort.Tensor).data as Float32Array, (v as ort.Tensor).dims));
+
+/** Compile a model for the given options (no cache; `overrides` adjusts session options). */
+export async function compile(model: Uint8Array, o: ExecOptions, overrides: ort.InferenceSession.SessionOptions = {}): Promise<Compiled> {
+  const Native = nativeSessionClass();
+  if (!Native) {
+    const s = await createSession(model, o, overrides);
+    return {
+      inputNames: s.inputNames,
+      outputNames: s.outputNames,
+      path: 'public',
+      run: (feeds, into) => s.run(feeds, into ? Object.fromEntries(s.outputNames.map((n) => [n, into[n] ?? null])) : s.outputNames) as Promise<Feeds>,
+      release: () => s.release(),
+    };
+  }
+  const s = new Native();
+  try {
+    s.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, { ...sessionOptions(o), ...overrides });
+  } catch (e) {
+    throw new RunFailure(`onnxruntime could not prepare the model on ${o.device}: ${String((e as Error).message ?? e).split('\n')[0]}`);
+  }
+  const inputNames = s.inputMetadata.map((m) => m.name);
+  const outputNames = s.outputMetadata.map((m) => m.name);
+  // The native run labels results by position in the model's output list, so always fetch all, in order.
+  const allNull = Object.fromEntries(outputNames.map((n) => [n, null]));
+  return {
+    inputNames,
+    outputNames,
+    path: 'native',
+    async run(feeds, into) {
+      const r = s.run(feeds, into ? Object.fromEntries(outputNames.map((n) => [n, into[n] ?? null])) : allNull, {});
+      const out: Feeds = {};
+      for (const n of outputNames) out[n] = into?.[n] ?? asTensor(r[n]);
+      return out;
+    },
+    release: async () => s.dispose(),
+  };
+}
+
+/** Compiled models by model bytes and options, least recently used dropped beyond `capacity`. */
 export class SessionCache {
-  private readonly entries = new Map<string, Promise<ort.InferenceSession>>();
+  private readonly entries = new Map<string, Promise<Compiled>>();
   constructor(private readonly capacity = 16) {}
 
   get size(): number {
     return this.entries.size;
   }
 
-  async get(model: Uint8Array, o: ExecOptions): Promise<ort.InferenceSession> {
+  async get(model: Uint8Array, o: ExecOptions): Promise<Compiled> {
     const key = crypto.createHash('sha256').update(model).update(JSON.stringify(o)).digest('hex');
     let s = this.entries.get(key);
     if (s) {
@@ -61,11 +143,11 @@ export class SessionCache {
       this.entries.set(key, s);
       return s;
     }
-    s = createSession(model, o);
+    s = compile(model, o);
     this.entries.set(key, s);
     s.catch(() => this.entries.delete(key));
     while (this.entries.size > this.capacity) {
-      const [oldest, old] = this.entries.entries().next().value as [string, Promise<ort.InferenceSession>];
+      const [oldest, old] = this.entries.entries().next().value as [string, Promise<Compiled>];
       this.entries.delete(oldest);
       old.then((x) => x.release(), () => {});
     }
@@ -82,7 +164,7 @@ export class SessionCache {
 /** The process-wide cache used by training steps and evaluators. */
 export const sessions = new SessionCache();
 
-/** A new session (no cache); `overrides` adjusts the options (tests use level 'basic' for float64 graphs). */
+/** A new public-API session (no cache); `overrides` adjusts the options. */
 export async function createSession(model: Uint8Array, o: ExecOptions, overrides: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
   try {
     return await ort.InferenceSession.create(model, { ...sessionOptions(o), ...overrides });

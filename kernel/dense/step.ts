@@ -13,7 +13,7 @@ import type { Layer } from './layers/layer';
 import type { Optimizer } from './optimizers';
 import { serialize } from './onnx/serialize';
 import { feedParams, Parameter } from './params';
-import { sessions, type ExecOptions } from './session';
+import { sessions, type Compiled, type ExecOptions } from './session';
 
 export type TargetSpec = { shape: number[]; dtype: 'int32' | 'float32' };
 export type LossFn = (out: Value, target: Value) => Value;
@@ -49,7 +49,7 @@ export class TrainStep {
   private y?: ArrayBufferView;
 
   private constructor(
-    readonly session: ort.InferenceSession,
+    readonly session: Compiled,
     readonly state: TrainState,
     readonly inputShape: number[],
     readonly target: TargetSpec,

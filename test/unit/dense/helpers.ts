@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { Rng } from '../../../kernel/core/rng';
 import type { Graph, TensorData } from '../../../kernel/dense/graph';
 import { serialize } from '../../../kernel/dense/onnx/serialize';
-import { createSession, execOptions } from '../../../kernel/dense/session';
+import { compile, execOptions } from '../../../kernel/dense/session';
 
 export type Feeds = Record<string, TensorData>;
 
@@ -13,7 +13,7 @@ export type Feeds = Record<string, TensorData>;
  * that has only a float32 kernel.
  */
 export async function compileOrt(g: Graph): Promise<{ run(feeds: Feeds): Promise<Record<string, TensorData>>; release(): Promise<void> }> {
-  const session = await createSession(serialize(g), execOptions('cpu', { threads: 1 }), g.float === 'float64' ? { graphOptimizationLevel: 'basic' } : {});
+  const session = await compile(serialize(g), execOptions('cpu', { threads: 1 }), g.float === 'float64' ? { graphOptimizationLevel: 'basic' } : {});
   const shapes = new Map(g.inputs.map((v) => [v.name, [...v.shape]]));
   const types = new Map(g.inputs.map((v) => [v.name, v.dtype]));
   return {

@@ -5,7 +5,8 @@ import { Graph } from '../../../kernel/dense/graph';
 import { serialize } from '../../../kernel/dense/onnx/serialize';
 import * as o from '../../../kernel/dense/ops';
 import { availableDevices, cudaInstalled, resolveDenseDevice, webgpuProblem } from '../../../kernel/dense/providers';
-import { defaultThreads, execOptions, SessionCache } from '../../../kernel/dense/session';
+import * as ort from 'onnxruntime-node';
+import { compile, createSession, defaultThreads, execOptions, SessionCache } from '../../../kernel/dense/session';
 
 const model = (k: number) => {
   const g = new Graph();
@@ -34,6 +35,23 @@ describe('dense sessions and providers', () => {
     assert.notStrictEqual(await cache.get(model(2), execOptions('cpu', { threads: 2 })), b);
     await cache.clear();
     assert.strictEqual(cache.size, 0);
+  });
+
+  it('runs through onnxruntime-node\'s native session, with the public API\'s results, into preallocated outputs', async () => {
+    const bytes = model(3);
+    const exec = execOptions('cpu', { threads: 1 });
+    const fast = await compile(bytes, exec);
+    assert.strictEqual(fast.path, 'native', 'onnxruntime-node 1.23 exposes its native session');
+    const x = { x: new ort.Tensor('float32', Float32Array.of(1.25, -2), [2]) };
+    const into = { y: new ort.Tensor('float32', new Float32Array(2), [2]) };
+    const r = await fast.run(x, into);
+    assert.strictEqual(r.y, into.y);
+    assert.deepStrictEqual(Array.from(into.y.data as Float32Array), [3.75, -6]);
+    const slow = await createSession(bytes, exec);
+    assert.deepStrictEqual(Array.from((await slow.run(x)).y.data as Float32Array), [3.75, -6]);
+    assert.deepStrictEqual(Array.from((await fast.run(x)).y.data as Float32Array), [3.75, -6]);
+    await fast.release();
+    await slow.release();
   });
 
   it('auto picks CUDA only where its provider is installed, else the CPU', () => {
