@@ -4,7 +4,8 @@
 // (#run-title shows the run id) in page.frames(). Screenshots go to RESULTS (palette.png,
 // run-progress.png, run-panel.png); look at them.
 //
-// env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  TIMEOUT_S  CHROMIUM
+// env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  RUN_TIMEOUT_S  CHROMIUM
+//      CHROMIUM_PROFILE (a scratch folder; a temporary one otherwise)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -92,7 +93,7 @@ async function findRunTitle(page) {
 
 (async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
+  const profile = process.env.CHROMIUM_PROFILE || fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: env('CHROMIUM', '/usr/bin/chromium'),
     headless: true,
