@@ -6,8 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// The tests write runs into the workspace: give them a scratch copy of the fixture.
-const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-vscode-ws-'));
+// The tests write runs into the workspace: give them a fresh copy of the fixture, outside the repo
+// (so its specs never show up in the repo's own workspace).
+const workspace = path.join(os.tmpdir(), 'neurite-vscode-test-workspace');
+fs.rmSync(workspace, { recursive: true, force: true });
 fs.cpSync('test/vscode/workspace', workspace, { recursive: true });
 
 export default defineConfig({

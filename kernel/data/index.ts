@@ -3,6 +3,6 @@ export type { ImageSet, LoadedData } from './dataset';
 export { dataSpec, type DataSpec } from './spec';
 export { loadData, type LoadOptions } from './load';
 export { splitTrainValidation } from './split';
-export { batches, type Batch } from './batches';
+export { batches, byteBatches, type Batch } from './batches';
 export { rotate, LabelSwapStream } from './transforms';
 export { datasets, datasetNames, type DatasetName } from './registry';

@@ -159,6 +159,7 @@ start_server() {
     >"$SRV/server.log" 2>&1 </dev/null &
   local i
   for i in $(seq 1 100); do [ -s "$SRV/pid" ] && break; sleep 0.05; done
+  [ -s "$SRV/pid" ] || die "code-server ($name) did not start: $(cat "$SRV/server.log")"
   SESSIONS+=("$(cat "$SRV/pid")")
   "$NODE24/bin/node" -e '
     const [url, log] = process.argv.slice(1), end = Date.now() + 60000;
@@ -193,7 +194,7 @@ if want ext; then
   phase "ext tests"
   fresh_workspace "$SCRATCH/ws-ext"
   if drive env CS_ORIGIN="$ORIGIN" EXT_DEV_PATH="$REPO" EXT_TESTS_PATH="$REPO/out/test/vscode/index.js" \
-     WS="$SCRATCH/ws-ext" REPORT="$REPORT" RESULTS="$RESULTS" TIMEOUT_S="$EXT_TIMEOUT" \
+     WS="$SCRATCH/ws-ext" REPORT="$REPORT" RESULTS="$RESULTS" TIMEOUT_S="$EXT_TIMEOUT" CHROMIUM_PROFILE="$SCRATCH/chromium-ext" \
      timeout $((EXT_TIMEOUT + 60)) "$NODE24/bin/node" test/vscode/host/exttest.js; then
     phase_end "(passed)"
   else
@@ -221,7 +222,7 @@ if want ui; then
   phase "UI test"
   fresh_workspace "$SCRATCH/ws-ui"
   rm -f "$RESULTS"/*.png
-  if drive env CS_URL="$ORIGIN/?folder=$SCRATCH/ws-ui" WS="$SCRATCH/ws-ui" RESULTS="$RESULTS" \
+  if drive env CS_URL="$ORIGIN/?folder=$SCRATCH/ws-ui" WS="$SCRATCH/ws-ui" RESULTS="$RESULTS" CHROMIUM_PROFILE="$SCRATCH/chromium-ui" \
      timeout "$UI_TIMEOUT" "$NODE24/bin/node" test/vscode/host/ui.js; then
     phase_end "(passed)"
   else

@@ -32,6 +32,16 @@ export async function openWebview(entry: string): Promise<WebviewPage> {
   });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/favicon.ico') {
+      res.statusCode = 204; // browsers ask for it; webviews never do
+      res.end();
+      return;
+    }
+    if (url.pathname === '/theme.css') {
+      res.setHeader('content-type', 'text/css');
+      res.end(themeCss);
+      return;
+    }
     if (url.pathname === '/') {
       res.setHeader('content-type', 'text/html');
       res.end(page_(entry));
@@ -81,9 +91,17 @@ export async function closeBrowser(): Promise<void> {
 function page_(entry: string): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; script-src 'self';">
-<link rel="stylesheet" href="/${entry}.css"><title>${entry}</title></head>
+<link rel="stylesheet" href="/theme.css"><link rel="stylesheet" href="/${entry}.css"><title>${entry}</title></head>
 <body><div id="app"></div><script src="/${entry}.js"></script></body></html>`;
 }
+
+/** The variables VS Code's Dark Modern theme gives every webview, so pages look as they will in the editor. */
+const themeCss = `body { --vscode-font-family: system-ui, sans-serif; --vscode-editor-font-family: monospace; --vscode-foreground: #cccccc;
+  --vscode-descriptionForeground: #9d9d9d; --vscode-editor-background: #1f1f1f; --vscode-editorWidget-border: #454545;
+  --vscode-textLink-foreground: #4daafc; --vscode-errorForeground: #f85149; --vscode-editorWarning-foreground: #cca700;
+  --vscode-badge-background: #616161; --vscode-badge-foreground: #f8f8f8; --vscode-button-background: #0078d4;
+  --vscode-button-foreground: #ffffff; --vscode-button-secondaryBackground: #313131; --vscode-button-secondaryForeground: #cccccc;
+  --vscode-focusBorder: #0078d4; --vscode-progressBar-background: #0078d4; background: #1f1f1f; color: #cccccc; }`;
 
 /** Run axe-core in the page; returns violations of impact serious or critical. */
 export async function accessibilityViolations(page: Page): Promise<{ id: string; impact: string; nodes: number; help: string }[]> {

@@ -36,16 +36,50 @@ export function figure(parent: HTMLElement, title: string): HTMLCanvasElement {
 }
 
 /** Line chart of x/y series (sweeps, curves, waveforms); log axes when asked. */
+/**
+ * Log axes are drawn as log10 of the data on a linear axis, labelled 1e-k: Chart.js's own
+ * logarithmic scale draws nothing once the range reaches below ~1e-21, and SDR error rates
+ * go far below that.
+ */
+function axis(log: boolean | undefined, title: string | undefined) {
+  return {
+    type: 'linear' as const,
+    title: { display: !!title, text: title ?? '' },
+    ticks: log
+      ? { stepSize: 1, callback: (v: number | string) => (Number.isInteger(Number(v)) ? `1e${v}` : '') }
+      : { callback: (v: number | string) => compact(Number(v)) },
+    afterBuildTicks: log
+      ? (scale: { ticks: { value: number }[] }) => {
+          const step = Math.max(1, Math.ceil(scale.ticks.length / 10));
+          scale.ticks = scale.ticks.filter((t) => Number.isInteger(t.value) && t.value % step === 0);
+        }
+      : undefined,
+  };
+}
+
+export function compact(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e5 || a < 1e-3 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(4)));
+}
+
+const toLog = (v: number | null) => (v !== null && v > 0 ? Math.log10(v) : null);
+
+/** Line chart of x/y series (sweeps, curves, waveforms); log axes when asked. */
 export function xyChart(canvas: HTMLCanvasElement, trace: XYTrace): Chart {
+  const few = trace.series.every((s) => s.x.length <= 40);
+  const fx = trace.logX ? toLog : (v: number) => v;
+  const fy = trace.logY ? toLog : (v: number | null) => v;
+  const shown = (v: number, log?: boolean) => (log ? 10 ** v : v).toPrecision(5);
   return new Chart(canvas, {
     type: 'line',
     data: {
       datasets: trace.series.map((s, i) => ({
         label: s.name,
-        data: s.x.map((x, j) => ({ x, y: s.y[j] })),
+        data: s.x.map((x, j) => ({ x: fx(x), y: fy(s.y[j]) })).filter((p): p is { x: number; y: number } => p.x !== null && p.y !== null),
         borderColor: color(i),
         backgroundColor: color(i),
-        pointRadius: s.points ? 3 : 0,
+        pointRadius: s.points || few ? 2.5 : 0,
         showLine: !s.points,
         borderWidth: 1.5,
       })),
@@ -54,11 +88,11 @@ export function xyChart(canvas: HTMLCanvasElement, trace: XYTrace): Chart {
       parsing: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: {
-        x: { type: trace.logX ? 'logarithmic' : 'linear', title: { display: !!trace.xLabel, text: trace.xLabel ?? '' } },
-        y: { type: trace.logY ? 'logarithmic' : 'linear', title: { display: !!trace.yLabel, text: trace.yLabel ?? '' } },
+      scales: { x: axis(trace.logX, trace.xLabel), y: axis(trace.logY, trace.yLabel) },
+      plugins: {
+        legend: { display: trace.series.length > 1, position: 'bottom' },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: (${shown(c.parsed.x ?? 0, trace.logX)}, ${shown(c.parsed.y ?? 0, trace.logY)})` } },
       },
-      plugins: { legend: { display: trace.series.length > 1, position: 'bottom' } },
     },
   });
 }

@@ -2,8 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { InputError } from '../../../kernel/core/errors';
-import { loadData } from '../../../kernel/data/load';
+import * as os from 'os';
+import { CancelledError, InputError } from '../../../kernel/core/errors';
+import { expandHome, loadData } from '../../../kernel/data/load';
 import { datasetNames, datasets } from '../../../kernel/data/registry';
 import { dataSpec } from '../../../kernel/data/spec';
 import { formatIssues } from '../../../kernel/experiments/spec';
@@ -78,6 +79,17 @@ describe('loadData', () => {
   it('refuses download together with data.dir, and a mirror without download', async () => {
     await assert.rejects(loadData(dataSpec.parse({ dir, download: true })), /data\.download: cannot download when data\.dir is given/);
     await assert.rejects(loadData(dataSpec.parse({ mirror: 'http://127.0.0.1:1/x' })), /data\.mirror: a mirror is only used with data\.download: true/);
+  });
+
+  it('expands ~ in data.dir to the home folder', () => {
+    assert.strictEqual(expandHome('~/datasets/x'), path.join(os.homedir(), 'datasets', 'x'));
+    assert.strictEqual(expandHome('rel'), path.resolve('rel'));
+  });
+
+  it('stops with CancelledError when the run is cancelled', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    await assert.rejects(loadData(dataSpec.parse({}), { signal: abort.signal }), (e: unknown) => e instanceof CancelledError);
   });
 
   it('reports a missing data.dir as a located error', async () => {

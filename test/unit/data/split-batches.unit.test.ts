@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { Rng } from '../../../kernel/core/rng';
-import { batches } from '../../../kernel/data/batches';
+import { batches, byteBatches } from '../../../kernel/data/batches';
 import type { ImageSet } from '../../../kernel/data/dataset';
 import { splitTrainValidation } from '../../../kernel/data/split';
 
@@ -91,6 +91,23 @@ describe('batches', () => {
     }
     assert.strictEqual(bufs.size, 1);
     assert.strictEqual(xs.size, 1);
+  });
+
+  it('gives byte/255 as float32 for every byte value, as float32 division does', () => {
+    const every = numbered(256, 1, 1);
+    const [b] = [...batches(every, Int32Array.from({ length: 256 }, (_, i) => i), 256)];
+    const f32 = new Float32Array(1);
+    for (let v = 0; v < 256; v++) {
+      f32[0] = v / 255;
+      assert.strictEqual(b.x[v], f32[0], `byte ${v}`);
+    }
+  });
+
+  it('byteBatches yields the same images and labels as bytes, in the same seeded order', () => {
+    const floats = [...batches(set, all, 4, new Rng(5))].map((b) => ({ x: Array.from(b.x, (v) => Math.round(v * 255)), y: Array.from(b.y) }));
+    const bytes = [...byteBatches(set, all, 4, new Rng(5))].map((b) => ({ x: Array.from(b.x), y: Array.from(b.y) }));
+    assert.deepStrictEqual(bytes, floats);
+    assert.ok([...byteBatches(set, all, 4)][0].x instanceof Uint8Array);
   });
 
   it('rejects a bad batch size and indices outside the set', () => {

@@ -6,7 +6,7 @@
 //
 // env: CS_ORIGIN (http://127.0.0.1:PORT)  EXT_DEV_PATH  EXT_TESTS_PATH  WS (workspace folder)
 //      REPORT (the file index.ts tees mocha's output to; tailed live here)  RESULTS (logs, screenshots)
-//      TIMEOUT_S  CHROMIUM
+//      TIMEOUT_S  CHROMIUM  CHROMIUM_PROFILE (a scratch folder; a temporary one otherwise)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -59,7 +59,7 @@ function tail(file) {
     ['extensionTestsPath', `vscode-remote://${host}${TESTS}`],
   ];
   const url = `${ORIGIN}/?folder=${encodeURIComponent(WS)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
+  const profile = process.env.CHROMIUM_PROFILE || fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: env('CHROMIUM', '/usr/bin/chromium'),
     headless: true,

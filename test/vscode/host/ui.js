@@ -4,7 +4,8 @@
 // (#run-title shows the run id) in page.frames(). Screenshots go to RESULTS (palette.png,
 // run-progress.png, run-panel.png); look at them.
 //
-// env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  TIMEOUT_S  CHROMIUM
+// env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  RUN_TIMEOUT_S  CHROMIUM
+//      CHROMIUM_PROFILE (a scratch folder; a temporary one otherwise)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -45,11 +46,15 @@ async function until(what, probe, timeoutMs, page, everyMs = 250) {
 
 /** Opens the command palette and runs the command whose label matches `label`. */
 async function runCommand(page, label, screenshot) {
-  const input = page.locator('.quick-input-widget input');
-  for (let i = 0; i < 5 && !(await input.isVisible()); i++) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  for (let attempt = 1; ; attempt++) {
+    // Start from a closed palette: one still fading out ignores typing.
     await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
     await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
+    if (await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) break;
+    if (attempt === 5) throw new Error('F1 did not open the command palette');
   }
   await input.fill(`>${label}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
@@ -59,8 +64,8 @@ async function runCommand(page, label, screenshot) {
   await row.click();
 }
 
-/** If a quick pick is open, picks the row matching `re` (or the first row); returns its text. */
-async function pickIfAsked(page, re, timeoutMs) {
+/** If a quick pick is open, picks the first row matching the first of `res` that matches any; returns its text. */
+async function pickIfAsked(page, res, timeoutMs) {
   const widget = page.locator('.quick-input-widget');
   const rows = widget.locator('.quick-input-list .monaco-list-row');
   // The palette itself is a quick input too: wait for one that is not in command mode ('>').
@@ -70,7 +75,8 @@ async function pickIfAsked(page, re, timeoutMs) {
   if (!shown) return undefined;
   const texts = await rows.allInnerTexts();
   say('quick pick offers:', texts.map((t) => t.replace(/\n/g, ' ')).join(' || '));
-  const i = Math.max(0, texts.findIndex((t) => re.test(t)));
+  const i = res.map((re) => texts.findIndex((t) => re.test(t))).find((j) => j >= 0);
+  if (i === undefined) throw new Error(`none of ${res.join(', ')} is offered`);
   await rows.nth(i).click();
   return texts[i];
 }
@@ -87,7 +93,7 @@ async function findRunTitle(page) {
 
 (async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
+  const profile = process.env.CHROMIUM_PROFILE || fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: env('CHROMIUM', '/usr/bin/chromium'),
     headless: true,
@@ -111,7 +117,7 @@ async function findRunTitle(page) {
     // 1. Run the quick spec from the command palette.
     const before = runs();
     await runCommand(page, 'Neurite: Run Experiment', 'palette.png');
-    const picked = await pickIfAsked(page, /sample|sdr-paper|quick/i, 10000);
+    const picked = await pickIfAsked(page, [/sample/i, /quick/i], 10000);
     say('picked spec:', picked === undefined ? '(no quick pick shown)' : picked.replace(/\n/g, ' '));
     const started = Date.now();
     const dir = await until('a new run folder', () => runs().find((n) => !before.includes(n)), 60000, page);
@@ -129,7 +135,7 @@ async function findRunTitle(page) {
     await runCommand(page, 'View: Close All Editors');
     await until('the run panel to close', async () => !(await findRunTitle(page)), 15000, page, 250);
     await runCommand(page, 'Neurite: Open Run');
-    const pickedRun = await pickIfAsked(page, new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 10000);
+    const pickedRun = await pickIfAsked(page, [new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))], 10000);
     say('picked run:', pickedRun === undefined ? '(no quick pick shown)' : pickedRun.replace(/\n/g, ' '));
     const title = await until('#run-title in a webview frame', () => findRunTitle(page), 60000, page, 500).catch((e) => {
       problems.push(`${e.message} (frames: ${page.frames().map((f) => f.url().slice(0, 80)).join(', ')})`);
@@ -141,6 +147,11 @@ async function findRunTitle(page) {
       await page.waitForTimeout(1500); // let charts draw
     }
     await shot(page, 'run-panel.png');
+    if (title) { // and the rest of the panel (charts), scrolled inside its webview
+      await title.frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight)).catch(() => {});
+      await page.waitForTimeout(500);
+      await shot(page, 'run-panel-end.png');
+    }
     if (summaries().length === 0) problems.push('no summary.json in the workspace');
   } catch (e) {
     problems.push(e.message);

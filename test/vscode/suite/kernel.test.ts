@@ -26,6 +26,7 @@ suite('Kernel crash and restart', () => {
       .catch(() => false);
     if (!hadMetric) log('warning: the long run wrote no metric within 30 s; killing the kernel anyway');
     const written = metricLines(dir);
+    log(`${written.split('\n').length - 1} metric lines on disk when the kernel is killed`);
 
     process.kill(info.pid, 'SIGKILL');
     const t0 = Date.now();
