@@ -5,7 +5,8 @@
  * per-round ratios.
  *   1. MLP 784-256-10 training steps/s at batch 64 and 256 (SGD; momentum and Adam at 64 too),
  *      both on the same 20 real Fashion-MNIST batches.
- *   2. One full Fashion-MNIST epoch (60,000 images, batch 64, shuffled, SGD), data batching included.
+ *   2. One full Fashion-MNIST epoch (60,000 images, batch 64, shuffled, SGD), batching included
+ *      (Neurite as dense.mlp runs it: the shared loop, bytes in, metrics streamed to a run folder).
  *   3. Achieved GFLOP/s of the training step against one large Gemm on the same machine.
  *   4. Peak memory (RSS) of the kernel for a full Fashion-MNIST run of samples/dense-mlp.
  * Prints a table and writes bench/results/dense.json.
@@ -15,7 +16,7 @@ import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import * as readline from 'readline';
 import { Rng } from '../kernel/core/rng';
-import { batches, loadData, type ImageSet } from '../kernel/data';
+import { byteBatches, loadData, type ImageSet } from '../kernel/data';
 import { Graph } from '../kernel/dense/graph';
 import { Activation, Sequential } from '../kernel/dense/layers/layer';
 import { Linear } from '../kernel/dense/layers/linear';
@@ -125,9 +126,10 @@ async function neuriteEpoch(set: ImageSet, exec: ExecOptions): Promise<{ seconds
   const s = await train(ctx, {
     model,
     state,
-    trainBatches: () => batches(set, all, 64, shuffle),
+    trainBatches: () => byteBatches(set, all, 64, shuffle),
     stepsPerEpoch: Math.ceil(set.count / 64),
     inputShape: (n) => [n, 784],
+    inputType: 'uint8', // as dense.mlp: bytes in, x/255 in the graph
     target: (n) => ({ shape: [n], dtype: 'int32' }),
     loss: softmaxCrossEntropy,
     metrics: { accuracy: correctCount },

@@ -8,7 +8,7 @@ import type { Layer } from './layers/layer';
 import { serialize } from './onnx/serialize';
 import { feedParams, type Parameter } from './params';
 import { sessions, type Compiled, type ExecOptions } from './session';
-import type { LossFn, MetricFns, TargetSpec } from './step';
+import { modelInput, type InputType, type LossFn, type MetricFns, type TargetSpec } from './step';
 
 export class Evaluator {
   private readonly paramTensors = new Map<Float32Array, ort.Tensor>();
@@ -17,14 +17,15 @@ export class Evaluator {
     readonly session: Compiled,
     readonly params: Parameter[],
     readonly inputShape: number[],
+    readonly inputType: InputType,
     readonly target: TargetSpec | undefined,
     readonly names: string[],
   ) {}
 
   /** Outputs: `output` (the model's), and with a target, `loss` and each metric. */
-  static async compile(o: { model: Layer; inputShape: number[]; target?: TargetSpec; loss?: LossFn; metrics?: MetricFns; exec: ExecOptions }): Promise<Evaluator> {
+  static async compile(o: { model: Layer; inputShape: number[]; inputType?: InputType; target?: TargetSpec; loss?: LossFn; metrics?: MetricFns; exec: ExecOptions }): Promise<Evaluator> {
     const g = new Graph('float32');
-    const x = g.input('x', o.inputShape);
+    const x = modelInput(g, o.inputShape, o.inputType);
     const { bind, bound } = feedParams(g);
     const out = o.model.apply(x, bind);
     g.output('output', out);
@@ -34,12 +35,12 @@ export class Evaluator {
       for (const [name, fn] of Object.entries(o.metrics ?? {})) g.output(name, fn(out, y));
     }
     const session = await sessions.get(serialize(g, { name: 'evaluate' }), o.exec);
-    return new Evaluator(session, [...bound.keys()], o.inputShape, o.target, g.outputs.map((v) => v.name));
+    return new Evaluator(session, [...bound.keys()], o.inputShape, o.inputType ?? 'float32', o.target, g.outputs.map((v) => v.name));
   }
 
   /** The model's output and the loss/metrics (means as the loss defines them) on one batch. */
-  async run(x: Float32Array, y?: Int32Array | Float32Array): Promise<{ output: Float32Array; values: Record<string, number> }> {
-    const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor('float32', x, this.inputShape) };
+  async run(x: Float32Array | Uint8Array, y?: Int32Array | Float32Array): Promise<{ output: Float32Array; values: Record<string, number> }> {
+    const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor(this.inputType, x, this.inputShape) };
     if (this.target && y) feeds.y = new ort.Tensor(this.target.dtype, y, this.target.shape);
     for (const p of this.params) feeds[p.name] = this.tensorFor(p);
     const r = await this.session.run(feeds);

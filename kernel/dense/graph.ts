@@ -9,7 +9,7 @@ import { InputError } from '../core/errors';
 import { opTable, type AttrValue, type Attrs } from './op-table';
 import { shapeText, type Shape } from './shapes';
 
-export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8';
 export type FloatType = 'float32' | 'float64';
 export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 

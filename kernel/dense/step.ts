@@ -9,6 +9,7 @@
 import * as ort from 'onnxruntime-node';
 import { gradients } from './autodiff';
 import { Graph, type Value } from './graph';
+import { cast, div } from './ops';
 import type { Layer } from './layers/layer';
 import type { Optimizer } from './optimizers';
 import { serialize } from './onnx/serialize';
@@ -16,6 +17,19 @@ import { feedParams, Parameter } from './params';
 import { sessions, type Compiled, type ExecOptions } from './session';
 
 export type TargetSpec = { shape: number[]; dtype: 'int32' | 'float32' };
+/**
+ * How the model input `x` is fed: float32 values, or bytes that the graph itself scales to
+ * [0, 1] as x/255 (float32 division, the values PyTorch's `.float() / 255` gives). Bytes are
+ * gathered four times faster than floats are made in JavaScript, and are a quarter the size.
+ */
+export type InputType = 'float32' | 'uint8';
+
+/** The graph input `x` of the given shape and type, as float values for the model. */
+export function modelInput(g: Graph, shape: number[], type: InputType = 'float32'): Value {
+  if (type === 'float32') return g.input('x', shape);
+  const bytes = g.input('x', shape, 'uint8');
+  return g.scope('input', () => div(cast(bytes, g.float), 255));
+}
 export type LossFn = (out: Value, target: Value) => Value;
 /** Extra scalar outputs of a step or evaluation (e.g. a count of correct predictions). */
 export type MetricFns = Record<string, (out: Value, target: Value) => Value>;
@@ -52,6 +66,7 @@ export class TrainStep {
     readonly session: Compiled,
     readonly state: TrainState,
     readonly inputShape: number[],
+    readonly inputType: InputType,
     readonly target: TargetSpec,
     readonly metricNames: string[],
     readonly modelBytes: Uint8Array,
@@ -84,13 +99,14 @@ export class TrainStep {
     model: Layer;
     state: TrainState;
     inputShape: number[];
+    inputType?: InputType;
     target: TargetSpec;
     loss: LossFn;
     metrics?: MetricFns;
     exec: ExecOptions;
   }): Promise<TrainStep> {
     const g = new Graph('float32');
-    const x = g.input('x', o.inputShape);
+    const x = modelInput(g, o.inputShape, o.inputType);
     const y = g.input('y', o.target.shape, o.target.dtype);
     const { bind, bound } = feedParams(g);
     const out = o.model.apply(x, bind);
@@ -111,7 +127,7 @@ export class TrainStep {
     });
     const bytes = serialize(g, { name: 'train_step' });
     const session = await sessions.get(bytes, o.exec);
-    return new TrainStep(session, o.state, o.inputShape, o.target, metricNames, bytes);
+    return new TrainStep(session, o.state, o.inputShape, o.inputType ?? 'float32', o.target, metricNames, bytes);
   }
 
   /**
@@ -119,13 +135,13 @@ export class TrainStep {
    * `lr`. If the loss is not finite the new values are discarded (the state keeps the last
    * finite step) and the caller decides what to do.
    */
-  async run(x: Float32Array, y: Int32Array | Float32Array, lr: number): Promise<StepResult> {
+  async run(x: Float32Array | Uint8Array, y: Int32Array | Float32Array, lr: number): Promise<StepResult> {
     const st = this.state;
     const par = st.params.find((p) => p.trainable)?.parity ?? 0;
     const feed = this.feeds[par];
     if (x !== this.x) {
       this.x = x;
-      this.feeds[0].x = this.feeds[1].x = new ort.Tensor('float32', x, this.inputShape);
+      this.feeds[0].x = this.feeds[1].x = new ort.Tensor(this.inputType, x, this.inputShape);
     }
     if (y !== this.y) {
       this.y = y;

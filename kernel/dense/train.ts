@@ -15,10 +15,11 @@ import { saveCheckpoint } from './checkpoint';
 import { Evaluator } from './evaluate';
 import type { Layer } from './layers/layer';
 import type { ExecOptions } from './session';
-import { TrainStep, type LossFn, type MetricFns, type TargetSpec, type TrainState } from './step';
+import { TrainStep, type InputType, type LossFn, type MetricFns, type TargetSpec, type TrainState } from './step';
 
 export interface Batch {
-  x: Float32Array;
+  /** Floats, or bytes with `inputType: 'uint8'`. */
+  x: Float32Array | Uint8Array;
   y: Int32Array | Float32Array;
   size: number;
 }
@@ -52,6 +53,7 @@ export interface TrainOptions {
   /** Batches per epoch, for progress. */
   stepsPerEpoch: number;
   inputShape(size: number): number[];
+  inputType?: InputType;
   target(size: number): TargetSpec;
   loss: LossFn;
   metrics?: MetricFns;
@@ -82,7 +84,7 @@ export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSumm
   const stepFor = async (size: number) => {
     let s = steps.get(size);
     if (!s) {
-      s = await TrainStep.compile({ model: o.model, state: o.state, inputShape: o.inputShape(size), target: o.target(size), loss: o.loss, metrics: o.metrics, exec: o.exec });
+      s = await TrainStep.compile({ model: o.model, state: o.state, inputShape: o.inputShape(size), inputType: o.inputType, target: o.target(size), loss: o.loss, metrics: o.metrics, exec: o.exec });
       steps.set(size, s);
     }
     return s;
@@ -157,13 +159,13 @@ export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSumm
 }
 
 /** Loss and metrics over batches, with the current parameters (forward only). */
-export async function evaluate(o: Pick<TrainOptions, 'model' | 'inputShape' | 'target' | 'loss' | 'metrics' | 'exec'>, batches: Iterable<Batch>, ctx?: RunContext): Promise<Record<string, number>> {
+export async function evaluate(o: Pick<TrainOptions, 'model' | 'inputShape' | 'inputType' | 'target' | 'loss' | 'metrics' | 'exec'>, batches: Iterable<Batch>, ctx?: RunContext): Promise<Record<string, number>> {
   const evaluators = new Map<number, Evaluator>();
   const sums = new Sums(Object.keys(o.metrics ?? {}));
   for (const b of batches) {
     let ev = evaluators.get(b.size);
     if (!ev) {
-      ev = await Evaluator.compile({ model: o.model, inputShape: o.inputShape(b.size), target: o.target(b.size), loss: o.loss, metrics: o.metrics, exec: o.exec });
+      ev = await Evaluator.compile({ model: o.model, inputShape: o.inputShape(b.size), inputType: o.inputType, target: o.target(b.size), loss: o.loss, metrics: o.metrics, exec: o.exec });
       evaluators.set(b.size, ev);
     }
     const r = await ev.run(b.x, b.y);

@@ -10,7 +10,7 @@
  * loss and accuracy; (5) export the trained model as artifacts/model.onnx.
  */
 import { z } from 'zod';
-import { batches, dataSpec, loadData, splitTrainValidation } from '../data';
+import { byteBatches, dataSpec, loadData, splitTrainValidation } from '../data';
 import { exportOnnx } from '../dense/export';
 import { Activation, activationKinds, Sequential, type ActivationKind, type Layer } from '../dense/layers/layer';
 import { Linear } from '../dense/layers/linear';
@@ -101,6 +101,7 @@ export const mlpExperiment: Experiment<MlpSpec> = {
     const io = {
       model,
       inputShape: (n: number) => [n, features],
+      inputType: 'uint8' as const, // pixels go in as bytes; the graph divides by 255
       target: (n: number) => ({ shape: [n], dtype: 'int32' as const }),
       loss: softmaxCrossEntropy,
       metrics: { accuracy: correctCount },
@@ -109,8 +110,8 @@ export const mlpExperiment: Experiment<MlpSpec> = {
     const summary = await train(ctx, {
       ...io,
       state,
-      trainBatches: () => batches(data.train, split.train, spec.train.batchSize, shuffle),
-      validationBatches: split.validation.length ? () => batches(data.train, split.validation, 1000) : undefined,
+      trainBatches: () => byteBatches(data.train, split.train, spec.train.batchSize, shuffle),
+      validationBatches: split.validation.length ? () => byteBatches(data.train, split.validation, 1000) : undefined,
       stepsPerEpoch: Math.ceil(split.train.length / spec.train.batchSize),
       epochs: spec.train.epochs,
       lr: spec.train.lr,
@@ -119,7 +120,7 @@ export const mlpExperiment: Experiment<MlpSpec> = {
     });
 
     // (4) Test.
-    const test = await evaluate(io, batches(data.test, all(data.test.count), 1000), ctx);
+    const test = await evaluate(io, byteBatches(data.test, all(data.test.count), 1000), ctx);
     ctx.log(`test: loss ${test.loss.toFixed(4)}, accuracy ${(100 * test.accuracy).toFixed(2)}% (${summary.stepsPerSecond.toFixed(0)} steps/s)`);
     const epochs = summary.epochs;
     ctx.trace('learning-curves', {

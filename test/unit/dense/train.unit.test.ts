@@ -10,7 +10,7 @@ import { Linear } from '../../../kernel/dense/layers/linear';
 import { correctCount, softmaxCrossEntropy } from '../../../kernel/dense/losses';
 import { makeOptimizer } from '../../../kernel/dense/optimizers';
 import { execOptions } from '../../../kernel/dense/session';
-import { TrainState } from '../../../kernel/dense/step';
+import { TrainState, TrainStep } from '../../../kernel/dense/step';
 import { train, type Batch, type TrainOptions } from '../../../kernel/dense/train';
 import { nullSink, RunContext } from '../../../kernel/runs/context';
 import { RunWriter } from '../../../kernel/runs/store';
@@ -139,5 +139,25 @@ describe('dense training loop', () => {
     const index = loadCheckpoint(ctx.artifactPath('checkpoint-last'), state);
     assert.deepStrictEqual(index.extra, { diverged: true });
     assert.strictEqual(index.step, 5);
+  });
+
+  it('bytes scaled in the graph (x/255) train exactly as floats made by the data layer', async () => {
+    const rng = new Rng(8);
+    const bytes = Uint8Array.from({ length: 16 * 20 }, () => rng.int(256));
+    const floats = Float32Array.from(bytes, (b) => b / 255);
+    const y = Int32Array.from({ length: 16 }, (_, i) => i % 3);
+    const losses: number[][] = [];
+    const finals: Float32Array[][] = [];
+    for (const inputType of ['float32', 'uint8'] as const) {
+      const model = new Linear('fc', 20, 3, new Rng(1));
+      const state = new TrainState(model.parameters(), makeOptimizer({ kind: 'sgd', lr: 0.5 }));
+      const step = await TrainStep.compile({ model, state, inputShape: [16, 20], inputType, target: { shape: [16], dtype: 'int32' }, loss: softmaxCrossEntropy, exec: execOptions('cpu', { threads: 1 }) });
+      const l: number[] = [];
+      for (let k = 0; k < 5; k++) l.push((await step.run(inputType === 'uint8' ? bytes : floats, y, 0.5)).loss);
+      losses.push(l);
+      finals.push(model.parameters().map((p) => p.data.slice()));
+    }
+    assert.deepStrictEqual(losses[1], losses[0]);
+    assert.deepStrictEqual(finals[1], finals[0]);
   });
 });
