@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../core/errors';
+import { availableDevices } from '../dense/providers';
 import { experiments, experimentKinds, jsonSchemaFor } from '../experiments/registry';
 import { protocolProblems, requestParamSchemas } from '../protocol/schemas';
 import { KernelErrorCodes, type Notifications, type Requests, type Trace } from '../protocol/types';
@@ -51,7 +52,7 @@ export class KernelService {
   }
 
   kernelInfo(): Requests['kernel/info'][1] {
-    return { ...versionInfo(), pid: process.pid, kinds: experimentKinds(), devices: ['cpu'] };
+    return { ...versionInfo(), pid: process.pid, kinds: experimentKinds(), devices: availableDevices() };
   }
 
   experimentsList(): Requests['experiments/list'][1] {
