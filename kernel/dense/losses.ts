@@ -10,13 +10,6 @@ import { shapeText } from './shapes';
 
 export type LossKind = 'cross-entropy' | 'mse';
 
-/** One-hot rows [N, C] of int32 labels [N], as the logits' float type (not differentiated). */
-export function oneHot(labels: Value, classes: number, dtype: 'float32' | 'float64'): Value {
-  const g = labels.graph;
-  const ids = g.constant(Int32Array.from({ length: classes }, (_, i) => i), [1, classes], 'int32');
-  return o.cast(o.equal(o.reshape(labels, [labels.shape[0], 1]), o.cast(ids, labels.dtype)), dtype);
-}
-
 function checkLabels(logits: Value, labels: Value, op: string): void {
   const g = logits.graph;
   if (logits.shape.length !== 2) throw new GraphError(g.where(op), `expects logits [N, classes], got ${shapeText(logits.shape)}`);
@@ -28,9 +21,8 @@ function checkLabels(logits: Value, labels: Value, op: string): void {
 export function softmaxCrossEntropy(logits: Value, labels: Value): Value {
   return logits.graph.scope('loss', () => {
     checkLabels(logits, labels, 'cross-entropy');
-    const [n, c] = logits.shape;
-    const picked = o.mul(oneHot(labels, c, logits.dtype as 'float32'), o.logSoftmax(logits, 1)); // log softmax(zₙ)[yₙ] on the one-hot entries
-    return o.mul(o.reduceSum(picked, [0, 1], false), -1 / n); // −(1/N) Σ
+    // ONNX's fused op: one node forward, and a short gradient (softmax − onehot)/N (gradients.ts).
+    return logits.graph.apply('SoftmaxCrossEntropyLoss', [logits, labels], { reduction: 'mean' })[0];
   });
 }
 

@@ -164,6 +164,19 @@ export const opTable: Record<string, OpDef> = {
   },
   Softmax: softmax(),
   LogSoftmax: softmax(),
+  // loss = −mean (or sum) of log softmax(scores)[label] over the rows; log_prob is the log softmax.
+  SoftmaxCrossEntropyLoss: {
+    arity: [2, 2],
+    attrs: { reduction: { type: 'string', default: 'mean' } },
+    optionalOutputs: 1,
+    infer: ([z, y], a) => {
+      expectType(z, FLOATS, 'scores');
+      expectType(y, ['int32', 'int64'], 'labels');
+      if (z.shape.length !== 2 || y.shape.length !== 1 || y.shape[0] !== z.shape[0]) throw new Error(`expects scores [N, C] and labels [N], got ${shapeText(z.shape)} and ${shapeText(y.shape)}`);
+      if (a.reduction !== 'mean' && a.reduction !== 'sum') throw new Error(`reduction must be "mean" or "sum", got "${a.reduction}"`);
+      return [{ shape: [], dtype: z.dtype }, { shape: z.shape, dtype: z.dtype }];
+    },
+  },
 
   // Shape
   Reshape: {

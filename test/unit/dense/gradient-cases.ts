@@ -63,7 +63,7 @@ export const cases: Case[] = [
   { name: 'conv whose stride skips input rows (output padding, cropped weight gradient)', covers: ['Conv'], engine: 'ts', inputs: [P(1, 2, 7, 6), P(2, 2, 2, 3)], build: ([x, w]) => o.conv(x, w, undefined, { strides: [3, 2] }) },
   { name: 'max pool non-overlapping and overlapping with padding', covers: ['MaxPool'], inputs: [P(2, 2, 4, 5)], build: ([x]) => o.add(o.reduceSum(o.maxPool(x, [2, 2], { strides: [2, 2] })[0], [2, 3], false), o.reduceSum(o.maxPool(x, [3, 3], { strides: [1, 1], pads: [1, 1, 1, 1] })[0], [2, 3], false)) },
   { name: 'average pool plain and padded (padding counted)', covers: ['AveragePool'], engine: 'ts', inputs: [P(2, 3, 5, 6)], build: ([x]) => o.add(o.reduceSum(o.avgPool(x, [2, 2], { strides: [2, 2] }), [2, 3], false), o.reduceSum(o.avgPool(x, [3, 2], { strides: [2, 2], pads: [1, 0, 1, 1] }), [2, 3], false)) },
-  { name: 'softmax cross-entropy on int labels', covers: ['LogSoftmax', 'ReduceSum', 'Mul'], inputs: [P(5, 4), { shape: [5], role: 'labels' }], build: ([z, y]) => softmaxCrossEntropy(z, y) },
+  { name: 'softmax cross-entropy on int labels', covers: ['SoftmaxCrossEntropyLoss'], inputs: [P(5, 4), { shape: [5], role: 'labels' }], build: ([z, y]) => softmaxCrossEntropy(z, y) },
   { name: 'mean squared error', covers: ['Sub', 'Mul', 'ReduceMean'], inputs: [P(3, 4), D(3, 4)], build: ([p, t]) => meanSquaredError(p, t) },
 ];
 

@@ -261,6 +261,13 @@ function run(n: Node, ins: T[]): T[] {
       const s = reduce(e, [ax], true, 0, (p, v) => p + v);
       return [n.op === 'Softmax' ? map([e, s], (p, q) => p / q) : map([x, mx, s], (v, m, q) => v - m - Math.log(q))];
     }
+    case 'SoftmaxCrossEntropyLoss': {
+      const [nr, c] = x.shape;
+      const lp = run({ ...n, op: 'LogSoftmax', attrs: { axis: 1 } } as Node, [x])[0];
+      let s = 0;
+      for (let i = 0; i < nr; i++) s -= lp.data[i * c + y.data[i]];
+      return [{ shape: [], data: Float64Array.of(a.reduction === 'mean' ? s / nr : s) }, lp];
+    }
     case 'Reshape': return [{ shape: [...(a.shape as number[])], data: x.data }];
     case 'Flatten': return [{ shape: [...n.outputs[0].shape], data: x.data }];
     case 'Transpose': return [transpose(x, a.perm as number[])];
