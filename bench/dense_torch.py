@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch side of `npm run bench -- dense`: answers one JSON command per stdin line.
 
-  {"cmd": "steps", "batch": 64, "opt": "sgd", "seconds": 1.5}  → {"steps", "seconds"}
+  {"cmd": "steps", "batch": 64, "opt": "sgd", "seconds": 1.5}  → {"steps", "seconds", "cpu"}
   {"cmd": "epoch", "batch": 64}                                → {"seconds", "loss"}
   {"cmd": "gemm", "n": 1024, "seconds": 1}                     → {"gflops"}
 The data are Fashion-MNIST's IDX files (the folder is argv[1]), kept as bytes like Neurite's.
@@ -58,12 +58,12 @@ def steps(batch, opt, seconds):
     step, data = cache[key]
     for i in range(20):
         step(*data[i])
-    n, t0 = 0, time.perf_counter()
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - t0 < seconds:
         for i in range(20):
             step(*data[i])
         n += 20
-    return {"steps": n, "seconds": time.perf_counter() - t0}
+    return {"steps": n, "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
 
 
 def epoch(batch):
