@@ -2,7 +2,7 @@
  * Forward-only runs of a model with its current parameters (fed from the kernel's buffers, so
  * training between calls needs no rebuild): validation and test metrics, and predictions.
  */
-import * as ort from 'onnxruntime-node';
+import { tensor, type Tensor } from './ort';
 import { Graph } from './graph';
 import type { Layer } from './layers/layer';
 import { serialize } from './onnx/serialize';
@@ -11,7 +11,7 @@ import { sessions, type Compiled, type ExecOptions } from './session';
 import { modelInput, type InputType, type LossFn, type MetricFns, type TargetSpec } from './step';
 
 export class Evaluator {
-  private readonly paramTensors = new Map<Float32Array, ort.Tensor>();
+  private readonly paramTensors = new Map<Float32Array, Tensor>();
 
   private constructor(
     readonly session: Compiled,
@@ -40,8 +40,8 @@ export class Evaluator {
 
   /** The model's output and the loss/metrics (means as the loss defines them) on one batch. */
   async run(x: Float32Array | Uint8Array, y?: Int32Array | Float32Array): Promise<{ output: Float32Array; values: Record<string, number> }> {
-    const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor(this.inputType, x, this.inputShape) };
-    if (this.target && y) feeds.y = new ort.Tensor(this.target.dtype, y, this.target.shape);
+    const feeds: Record<string, Tensor> = { x: tensor(this.inputType, x, this.inputShape) };
+    if (this.target && y) feeds.y = tensor(this.target.dtype, y, this.target.shape);
     for (const p of this.params) feeds[p.name] = this.tensorFor(p);
     const r = await this.session.run(feeds);
     const values: Record<string, number> = {};
@@ -49,10 +49,10 @@ export class Evaluator {
     return { output: r.output.data as Float32Array, values };
   }
 
-  private tensorFor(p: Parameter): ort.Tensor {
+  private tensorFor(p: Parameter): Tensor {
     let t = this.paramTensors.get(p.data);
     if (!t) {
-      t = new ort.Tensor('float32', p.data, [...p.shape]);
+      t = tensor('float32', p.data, [...p.shape]);
       this.paramTensors.set(p.data, t);
     }
     return t;

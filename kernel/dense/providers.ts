@@ -10,6 +10,7 @@ import { InputError } from '../core/errors';
 import { Graph } from './graph';
 import { serialize } from './onnx/serialize';
 import { relu } from './ops';
+import { ORT_INSTALL_HINT, ortInstalled } from './ort';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu';
 export type DeviceRequest = Device | 'auto';
@@ -69,6 +70,7 @@ export function availableDevices(probeWebgpu = false): Device[] {
  * and we cannot test its training kernels here. An absent provider is a located InputError.
  */
 export function resolveDenseDevice(requested: DeviceRequest): Device {
+  if (!ortInstalled()) throw new InputError([`device: the dense engine needs onnxruntime-node, which is not installed; ${ORT_INSTALL_HINT}`]);
   if (requested === 'auto') return cudaInstalled() ? 'cuda' : 'cpu';
   if (requested === 'cpu') return 'cpu';
   if (requested === 'cuda') {

@@ -5,8 +5,8 @@
  */
 import * as crypto from 'crypto';
 import * as os from 'os';
-import * as ort from 'onnxruntime-node';
 import { InputError, RunFailure } from '../core/errors';
+import { ort, tensor, type InferenceSession, type SessionOptions, type Tensor } from './ort';
 import type { Device } from './providers';
 
 export interface ExecOptions {
@@ -32,7 +32,7 @@ export function execOptions(device: Device, o: { threads?: number; spin?: boolea
   return { device, threads: o.threads ?? defaultThreads(), spin: o.spin ?? false };
 }
 
-export function sessionOptions(o: ExecOptions): ort.InferenceSession.SessionOptions {
+export function sessionOptions(o: ExecOptions): SessionOptions {
   return {
     executionProviders: [o.device],
     intraOpNumThreads: o.threads,
@@ -48,7 +48,7 @@ export function sessionOptions(o: ExecOptions): ort.InferenceSession.SessionOpti
   };
 }
 
-type Feeds = Record<string, ort.Tensor>;
+type Feeds = Record<string, Tensor>;
 
 /** A model ready to run: onnxruntime's session behind one small interface. */
 export interface Compiled {
@@ -71,10 +71,10 @@ export interface Compiled {
  * the installed version exposes it as 1.23 does; otherwise the public API.
  */
 interface NativeSession {
-  loadModel(buffer: ArrayBuffer, offset: number, length: number, options: ort.InferenceSession.SessionOptions): void;
+  loadModel(buffer: ArrayBuffer, offset: number, length: number, options: SessionOptions): void;
   readonly inputMetadata: { name: string }[];
   readonly outputMetadata: { name: string }[];
-  run(feeds: Feeds, fetches: Record<string, ort.Tensor | null>, options: object): Record<string, unknown>;
+  run(feeds: Feeds, fetches: Record<string, Tensor | null>, options: object): Record<string, unknown>;
   dispose(): void;
 }
 let native: { new (): NativeSession } | null | undefined;
@@ -91,10 +91,10 @@ function nativeSessionClass(): { new (): NativeSession } | null {
   return native ?? null;
 }
 
-const asTensor = (v: unknown): ort.Tensor => (v instanceof ort.Tensor ? v : new ort.Tensor((v as ort.Tensor).type as 'float32', (v as ort.Tensor).data as Float32Array, (v as ort.Tensor).dims));
+const asTensor = (v: unknown): Tensor => (v instanceof ort().Tensor ? (v as Tensor) : tensor((v as Tensor).type, (v as Tensor).data as Float32Array, (v as Tensor).dims));
 
 /** Compile a model for the given options (no cache; `overrides` adjusts session options). */
-export async function compile(model: Uint8Array, o: ExecOptions, overrides: ort.InferenceSession.SessionOptions = {}): Promise<Compiled> {
+export async function compile(model: Uint8Array, o: ExecOptions, overrides: SessionOptions = {}): Promise<Compiled> {
   const Native = nativeSessionClass();
   if (!Native) {
     const s = await createSession(model, o, overrides);
@@ -169,9 +169,9 @@ export class SessionCache {
 export const sessions = new SessionCache();
 
 /** A new public-API session (no cache); `overrides` adjusts the options. */
-export async function createSession(model: Uint8Array, o: ExecOptions, overrides: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
+export async function createSession(model: Uint8Array, o: ExecOptions, overrides: SessionOptions = {}): Promise<InferenceSession> {
   try {
-    return await ort.InferenceSession.create(model, { ...sessionOptions(o), ...overrides });
+    return await ort().InferenceSession.create(model, { ...sessionOptions(o), ...overrides });
   } catch (e) {
     throw new RunFailure(`onnxruntime could not prepare the model on ${o.device}: ${String((e as Error).message ?? e).split('\n')[0]}`);
   }

@@ -7,8 +7,8 @@
  * nothing of its own. (onnxruntime-node's binding still returns a fresh copy of every output,
  * ~0.8 MB per MLP 784-256-10 step, which we drop: that copy is its cost, not ours to avoid.)
  */
-import * as ort from 'onnxruntime-node';
 import { gradients } from './autodiff';
+import { tensor, type Tensor } from './ort';
 import { Graph, type Value } from './graph';
 import { cast, div } from './ops';
 import type { Layer } from './layers/layer';
@@ -34,7 +34,7 @@ export function modelInput(g: Graph, shape: number[], type: InputType = 'float32
 export type LossFn = (out: Value, target: Value) => Value;
 /** Extra scalar outputs of a step or evaluation (e.g. a count of correct predictions). */
 export type MetricFns = Record<string, (out: Value, target: Value) => Value>;
-type Feed = Record<string, ort.Tensor>;
+type Feed = Record<string, Tensor>;
 
 /** What training changes: the model's parameters, the optimizer's slots, the step count. */
 export class TrainState {
@@ -79,12 +79,12 @@ export class TrainStep {
       const feed: Feed = {};
       const fetch: Feed = {};
       for (const p of swapped) {
-        feed[p.name] = new ort.Tensor('float32', p.buffer(par), [...p.shape]);
-        fetch[`${p.name}:next`] = new ort.Tensor('float32', p.buffer(1 - par), [...p.shape]);
+        feed[p.name] = tensor('float32', p.buffer(par), [...p.shape]);
+        fetch[`${p.name}:next`] = tensor('float32', p.buffer(1 - par), [...p.shape]);
       }
-      state.optimizer.scalarNames.forEach((n, i) => (feed[`opt.${n}`] = new ort.Tensor('float32', this.scalarBufs[i], [])));
-      for (const p of frozen) feed[p.name] = new ort.Tensor('float32', p.data, [...p.shape]);
-      for (const name of ['loss', ...metricNames]) fetch[name] = new ort.Tensor('float32', (this.outBufs[name] ??= new Float32Array(1)), []);
+      state.optimizer.scalarNames.forEach((n, i) => (feed[`opt.${n}`] = tensor('float32', this.scalarBufs[i], [])));
+      for (const p of frozen) feed[p.name] = tensor('float32', p.data, [...p.shape]);
+      for (const name of ['loss', ...metricNames]) fetch[name] = tensor('float32', (this.outBufs[name] ??= new Float32Array(1)), []);
       return [feed, fetch];
     };
     const [f0, g0] = make(0);
@@ -142,11 +142,11 @@ export class TrainStep {
     const feed = this.feeds[par];
     if (x !== this.x) {
       this.x = x;
-      this.feeds[0].x = this.feeds[1].x = new ort.Tensor(this.inputType, x, this.inputShape);
+      this.feeds[0].x = this.feeds[1].x = tensor(this.inputType, x, this.inputShape);
     }
     if (y !== this.y) {
       this.y = y;
-      this.feeds[0].y = this.feeds[1].y = new ort.Tensor(this.target.dtype, y, this.target.shape);
+      this.feeds[0].y = this.feeds[1].y = tensor(this.target.dtype, y, this.target.shape);
     }
     const values = st.optimizer.scalars(st.t + 1, lr);
     values.forEach((v, i) => (this.scalarBufs[i][0] = v));

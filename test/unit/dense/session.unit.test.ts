@@ -5,7 +5,9 @@ import { Graph } from '../../../kernel/dense/graph';
 import { serialize } from '../../../kernel/dense/onnx/serialize';
 import * as o from '../../../kernel/dense/ops';
 import { availableDevices, cudaInstalled, resolveDenseDevice, webgpuProblem } from '../../../kernel/dense/providers';
+import { spawnSync } from 'child_process';
 import * as ort from 'onnxruntime-node';
+import * as path from 'path';
 import { compile, createSession, defaultThreads, execOptions, SessionCache } from '../../../kernel/dense/session';
 
 const model = (k: number) => {
@@ -52,6 +54,15 @@ describe('dense sessions and providers', () => {
     assert.deepStrictEqual(Array.from((await fast.run(x)).y.data as Float32Array), [3.75, -6]);
     await fast.release();
     await slow.release();
+  });
+
+  it('loads onnxruntime-node only when a dense model runs, so the kernel works without it', () => {
+    const out = path.join(__dirname, '..', '..', '..', 'kernel');
+    const script = `require(${JSON.stringify(path.join(out, 'experiments', 'registry'))}); require(${JSON.stringify(path.join(out, 'runs', 'runner'))}); require(${JSON.stringify(path.join(out, 'server', 'service'))});
+      console.log(Object.keys(require.cache).filter((k) => k.includes('onnxruntime')).length)`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(r.stdout.trim(), '0');
   });
 
   it('auto picks CUDA only where its provider is installed, else the CPU', () => {
