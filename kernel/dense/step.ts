@@ -60,6 +60,8 @@ export class TrainStep {
   private readonly fetches: [Feed, Feed];
   private readonly scalarBufs: Float32Array[];
   private readonly outBufs: Record<string, Float32Array> = {};
+  /** The buffer pairs a step swaps (parameters, then optimizer slots). */
+  private readonly swapped: Parameter[];
   private x?: ArrayBufferView;
   private y?: ArrayBufferView;
 
@@ -72,7 +74,7 @@ export class TrainStep {
     readonly metricNames: string[],
     readonly modelBytes: Uint8Array,
   ) {
-    const swapped = state.all();
+    const swapped = (this.swapped = state.all());
     const frozen = state.params.filter((p) => !p.trainable);
     this.scalarBufs = state.optimizer.scalarNames.map(() => new Float32Array(1));
     const make = (par: number): [Feed, Feed] => {
@@ -138,7 +140,7 @@ export class TrainStep {
    */
   async run(x: Float32Array | Uint8Array, y: Int32Array | Float32Array, lr: number): Promise<StepResult> {
     const st = this.state;
-    const par = st.params.find((p) => p.trainable)?.parity ?? 0;
+    const par = this.swapped[0]?.parity ?? 0;
     const feed = this.feeds[par];
     if (x !== this.x) {
       this.x = x;
@@ -154,7 +156,7 @@ export class TrainStep {
     const result: StepResult = { loss: this.outBufs.loss[0] };
     for (const m of this.metricNames) result[m] = this.outBufs[m][0];
     if (Number.isFinite(result.loss)) {
-      for (const p of st.all()) p.swap();
+      for (const p of this.swapped) p.swap();
       st.t++;
     }
     return result;
