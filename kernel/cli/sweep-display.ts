@@ -4,6 +4,7 @@ import type { OpenedSweep, SweepProgress, SweepSink } from '../sweeps/execute';
 import type { SweepReport } from '../sweeps/manage';
 import { summaryText } from '../sweeps/manage';
 import { overridesText } from '../sweeps/plan';
+import { trialRunsDir } from '../sweeps/store';
 import type { SweepTable } from '../sweeps/table';
 import { ProgressDisplay } from './progress';
 
@@ -57,11 +58,11 @@ export function printReport(out: NodeJS.WritableStream, r: SweepReport): void {
   out.write(`sweep   ${r.record.id}  ${r.record.kind}  ${r.record.trials.length} trials in ${r.record.configs.length} configurations (${how})\n`);
   out.write(`folder  ${r.dir}\n`);
   out.write(`status  ${r.status}: ${summaryText(counts)}${r.controller ? ` (controller pid ${r.controller.pid} on ${r.controller.host})` : ''}\n`);
-  const w = String(r.trials.length - 1).length;
   for (const t of r.trials) {
+    const name = path.basename(trialRunsDir(r.dir, t.index, r.trials.length));
     const run = t.runDir ? `  ${path.relative(r.dir, t.runDir)}` : '';
-    const err = t.summary?.error && t.live !== 'completed' ? `\n${' '.repeat(w + 9)}error: ${t.summary.error.split('\n')[0]}` : '';
-    out.write(`  t${String(t.index).padEnd(w)}  ${t.live.padEnd(10)} ${overridesText(r.record.trials[t.index].overrides)}${run}${err}\n`);
+    const err = t.summary?.error && t.live !== 'completed' ? `\n${' '.repeat(name.length + 4)}error: ${t.summary.error.split('\n')[0]}` : '';
+    out.write(`  ${name}  ${t.live.padEnd(10)} ${overridesText(r.record.trials[t.index].overrides)}${run}${err}\n`);
   }
 }
 

@@ -69,7 +69,9 @@ async function start(argv: string[]): Promise<number> {
     const dir = path.join(root, plan.id);
     const states = fs.existsSync(path.join(dir, 'sweep.json')) ? trialStates(dir, plan) : undefined;
     const pending = plan.trials.filter((t) => states?.[t.index].status !== 'completed').map((t) => t.index);
-    if (executor === 'slurm') {
+    if (executor === 'slurm' && pending.length === 0) {
+      process.stderr.write(`nothing to submit: all ${plan.trials.length} trials of sweep ${plan.id} completed (${dir})\n`);
+    } else if (executor === 'slurm') {
       process.stdout.write(batchScript({ dir, sweepId: plan.id, indices: pending, resources: slurmResources(plan.block.slurm, slurm, jobs), entry: workerEntry(), node: process.execPath }));
     } else if (values.json) {
       printJson({ sweepId: plan.id, dir, trials: plan.trials, configs: plan.configs, pending, jobs: jobs ?? cores() });

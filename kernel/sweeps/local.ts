@@ -83,7 +83,7 @@ export function runLocal(opts: LocalOptions, onUpdate: (u: TrialUpdate) => void,
       child.on('message', (m: WorkerMessage) => {
         if (m?.type === 'started') {
           runDir = m.dir;
-          onUpdate({ index, status: 'running', runDir, pid: child.pid, fraction: 0 });
+          onUpdate({ index, status: 'running', runDir, pid: child.pid });
         } else if (m?.type === 'progress') {
           onUpdate({ index, status: 'running', runDir, pid: child.pid, fraction: m.fraction, message: m.message });
         }
