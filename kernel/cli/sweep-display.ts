@@ -29,7 +29,8 @@ export class SweepDisplay implements SweepSink {
         this.said.set(t.index, key);
         const where = t.runDir ? `  ${path.relative(this.sweep.dir, t.runDir)}` : '';
         const why = t.error ? `: ${t.error.split('\n')[0]}` : '';
-        this.line(`  trial ${t.index} ${t.status}${why}${t.status === 'running' ? where : ''}`);
+        const pid = t.status === 'running' && t.pid ? ` (pid ${t.pid})` : '';
+        this.line(`  trial ${t.index} ${t.status}${pid}${why}${t.status === 'running' ? where : ''}`);
       }
     }
     const c = p.counts;

@@ -170,7 +170,7 @@ async function trial(argv: string[]): Promise<number> {
       process.stdout.write(`trial ${positionals[1]} already completed in run ${t.skipped.id}; not run again\n`);
       return EXIT_OK;
     }
-    process.stdout.write(`trial ${positionals[1]}: run ${t.started.runId} → ${t.started.dir}\n`);
+    process.stdout.write(`trial ${positionals[1]}: run ${t.started.runId} → ${t.started.dir} (pid ${process.pid}, NEURITE_THREADS=${process.env.NEURITE_THREADS ?? 'unset'})\n`);
     send({ type: 'started', runId: t.started.runId, dir: t.started.dir });
     const summary = await t.started.done;
     process.stdout.write(`trial ${positionals[1]}: ${summary.status}${summary.error ? `: ${summary.error}` : ''}\n`);
