@@ -66,5 +66,9 @@ export function meanSd(xs: number[]): { mean: number; sd: number | null } {
   return { mean, sd: Math.sqrt(xs.reduce((a, x) => a + (x - mean) * (x - mean), 0) / (xs.length - 1)) };
 }
 
-export const close = (a: number | null, b: number | null, rel = 1e-12) =>
-  a === null || b === null ? a === b : Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b)) || Math.abs(a - b) < 1e-300;
+/**
+ * Equal to rounding: |a − b| ≤ rel · max(|a|, |b|, scale). For an sd, pass the mean as `scale`:
+ * the sd of equal values is 0 exactly one way and ~1e-18 another, both roundoff of the mean.
+ */
+export const close = (a: number | null, b: number | null, scale = 0, rel = 1e-12) =>
+  a === null || b === null ? a === b : Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), Math.abs(scale));
