@@ -46,6 +46,8 @@ start() {
   local H USER_ CPUS MEM CTLD_PORT SLURMD_PORT
   H=$(hostname -s); USER_=$(id -un); CPUS=$(nproc)
   MEM=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 * 8 / 10 ))
+  local SCHED=${SLURM_SCHEDULER_PARAMETERS-batch_sched_delay=0,sched_min_interval=0}
+  [ -n "$SCHED" ] && SCHED="SchedulerParameters=$SCHED"
   CTLD_PORT=$(free_port); SLURMD_PORT=$(free_port)
   while [ "$SLURMD_PORT" = "$CTLD_PORT" ]; do SLURMD_PORT=$(free_port); done
   cat > "$W/slurm.conf" <<CONF
@@ -65,7 +67,7 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
-SchedulerParameters=${SLURM_SCHEDULER_PARAMETERS-batch_sched_delay=0,sched_min_interval=0}
+$SCHED
 ReturnToService=2
 KillWait=5
 MailProg=/bin/true
@@ -85,10 +87,11 @@ CONF
   echo "${PIDS[*]}" > "$W/pids"
   for _ in $(seq 300); do
     [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && { echo "SLURM_CONF=$SLURM_CONF"; return 0; }
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done # a daemon died: stop waiting
     sleep 0.1
   done
-  echo "cluster.sh: the node did not become idle in 30 s; logs:" >&2
-  tail -n 20 "$W/log/"*.log "$W/log/"*.out >&2 || true
+  echo "cluster.sh: the node did not become idle; logs:" >&2
+  tail -n 20 "$W/log/"* >&2 || true
   stop >&2
   exit 1
 }
