@@ -114,7 +114,13 @@ export async function openSweep(plan: SweepPlan, root: string, opts: ExecuteOpti
       skipped: plan.trials.length - pending.length,
       pending,
       executor,
-      run: (sink, signal) => execute(dir, record, pending, opts, sink, signal).finally(release),
+      run: (sink, signal) =>
+        execute(dir, record, pending, opts, sink, signal)
+          .catch((e) => {
+            outcome(dir, record, plan.trials.length - pending.length, undefined, true, signal.aborted); // leave a true status and table
+            throw e;
+          })
+          .finally(release),
     };
   } catch (e) {
     release();

@@ -99,7 +99,10 @@ async function slurm(cmd: string, args: string[]): Promise<{ stdout: string }> {
     return await run(cmd, args, { encoding: 'utf8', timeout: 60_000 });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new InputError([`--executor slurm: \`${cmd}\` is not on PATH; run on a Slurm login node, or use --executor local`]);
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${(err.stderr ?? err.message).trim()}`);
+    if (err.code === 'ENOENT') throw new InputError([`slurm: \`${cmd}\` is not on PATH; the Slurm executor, and sweeps submitted to Slurm, need Slurm's commands (run on a login node)`]);
+    const why = (err.stderr || err.message).trim();
+    // sbatch refusing a job is nearly always the request (partition, account, limits): say so as input
+    if (cmd === 'sbatch') throw new InputError([`slurm: sbatch refused the job array: ${why}`]);
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${why}`);
   }
 }
