@@ -13,7 +13,7 @@ import type { SlurmBlock } from './block';
 import { runLocal, workerEntry, type TrialUpdate } from './local';
 import type { SweepPlan } from './plan';
 import { activeTasks, batchScript, sbatch, scancel } from './slurm';
-import { claimSweep, countStates, finalStatus, readSweep, snapshot, trialStates, writeSweep, type ExecutorRecord, type SweepRecord, type SweepStatus, type TrialStatus } from './store';
+import { claimSweep, countStates, finalStatus, readSweep, snapshot, trialState, trialStates, writeSweep, type ExecutorRecord, type SweepRecord, type SweepStatus, type TrialStatus } from './store';
 import { buildTable, writeTable } from './table';
 import { recordFailedAttempt } from './trial';
 
@@ -115,9 +115,9 @@ export async function openSweep(plan: SweepPlan, root: string, opts: ExecuteOpti
       pending,
       executor,
       run: (sink, signal) =>
-        execute(dir, record, pending, opts, sink, signal)
+        execute(dir, record, executor, pending, opts, sink, signal)
           .catch((e) => {
-            outcome(dir, record, plan.trials.length - pending.length, undefined, true, signal.aborted); // leave a true status and table
+            finish(dir, record, plan.trials.length - pending.length, undefined, true, signal.aborted); // leave a true status and table
             throw e;
           })
           .finally(release),
@@ -128,10 +128,12 @@ export async function openSweep(plan: SweepPlan, root: string, opts: ExecuteOpti
   }
 }
 
-async function execute(dir: string, record: SweepRecord, pending: number[], opts: ExecuteOptions, sink: SweepSink, signal: AbortSignal): Promise<SweepOutcome> {
+async function execute(dir: string, record: SweepRecord, executor: ExecutorRecord, pending: number[], opts: ExecuteOptions, sink: SweepSink, signal: AbortSignal): Promise<SweepOutcome> {
   const total = record.trials.length;
+  const skipped = total - pending.length;
+  const todo = new Set(pending);
   const live = new Map<number, { status: LiveStatus; fraction: number }>();
-  for (const t of record.trials) live.set(t.index, { status: pending.includes(t.index) ? 'queued' : 'completed', fraction: 0 });
+  for (const t of record.trials) live.set(t.index, { status: todo.has(t.index) ? 'queued' : 'completed', fraction: 0 });
   const update = (u?: TrialUpdate) => {
     if (u) live.set(u.index, { status: u.status, fraction: u.fraction ?? 0 });
     const counts: Record<LiveStatus, number> = { queued: 0, running: 0, pending: 0, incomplete: 0, completed: 0, failed: 0, cancelled: 0 };
@@ -143,31 +145,26 @@ async function execute(dir: string, record: SweepRecord, pending: number[], opts
     sink.progress({ sweepId: record.id, total, counts, fraction: total ? done / total : 1, trial: u });
   };
   update();
-  let jobIds: string[] | undefined;
-  if (pending.length > 0 && record.executor!.type === 'local') {
-    const ex = record.executor as Extract<ExecutorRecord, { type: 'local' }>;
-    sink.log(`${pending.length} trials on ${ex.jobs} local workers (NEURITE_THREADS=${ex.threadsPerTrial})`);
-    await runLocal({ dir, record, indices: pending, jobs: ex.jobs, threads: ex.threadsPerTrial, entry: opts.entry ?? workerEntry() }, update, signal);
-  } else if (pending.length > 0) {
-    const ex = record.executor as Extract<ExecutorRecord, { type: 'slurm' }>;
-    const script = batchScript({ dir, sweepId: record.id, indices: pending, resources: ex.resources, entry: opts.entry ?? workerEntry(), node: process.execPath });
-    fs.mkdirSync(path.join(dir, 'slurm'), { recursive: true });
-    ex.script = path.join('slurm', `submit-${record.slurmJobs.length + 1}.sbatch`);
-    fs.writeFileSync(path.join(dir, ex.script), script, { mode: 0o755 });
-    const jobId = await sbatch(path.join(dir, ex.script));
-    jobIds = [jobId];
-    ex.jobIds.push(jobId);
-    record.slurmJobs.push(jobId);
-    writeSweep(dir, record);
-    sink.log(`submitted Slurm job array ${jobId} (${pending.length} tasks; script ${ex.script})`);
-    if (opts.detach) {
-      record.status = 'submitted';
-      writeSweep(dir, record);
-      return outcome(dir, record, total - pending.length, jobIds, false);
-    }
-    await followSlurm(dir, record, jobIds, pending, update, signal, opts.pollMs ?? 1000);
+  if (pending.length === 0) return finish(dir, record, skipped, undefined, true);
+  const entry = opts.entry ?? workerEntry();
+  if (executor.type === 'local') {
+    sink.log(`${pending.length} trials on ${executor.jobs} local workers (NEURITE_THREADS=${executor.threadsPerTrial})`);
+    await runLocal({ dir, record, indices: pending, jobs: executor.jobs, threads: executor.threadsPerTrial, entry }, update, signal);
+    return finish(dir, record, skipped, undefined, true, signal.aborted);
   }
-  return outcome(dir, record, total - pending.length, jobIds, true, signal.aborted);
+  const script = batchScript({ dir, sweepId: record.id, indices: pending, resources: executor.resources, entry, node: process.execPath });
+  fs.mkdirSync(path.join(dir, 'slurm'), { recursive: true });
+  executor.script = path.join('slurm', `submit-${record.slurmJobs.length + 1}.sbatch`);
+  fs.writeFileSync(path.join(dir, executor.script), script, { mode: 0o755 });
+  const jobIds = [await sbatch(path.join(dir, executor.script))];
+  executor.jobIds.push(...jobIds);
+  record.slurmJobs.push(...jobIds);
+  record.status = opts.detach ? 'submitted' : 'running';
+  writeSweep(dir, record); // the job id is on disk before anything else can go wrong
+  sink.log(`submitted Slurm job array ${jobIds[0]} (${pending.length} tasks; script ${executor.script})`);
+  if (opts.detach) return finish(dir, record, skipped, jobIds, false);
+  await followSlurm(dir, record, jobIds, pending, update, signal, opts.pollMs ?? 1000);
+  return finish(dir, record, skipped, jobIds, true, signal.aborted);
 }
 
 /** Poll squeue and the run folders until no task of `jobIds` is left; scancel on abort. */
@@ -178,15 +175,15 @@ async function followSlurm(dir: string, record: SweepRecord, jobIds: string[], i
   try {
     for (let quiet = 0; quiet < 2; ) {
       const queue = await activeTasks(jobIds);
-      const states = trialStates(dir, record);
       for (const i of indices) {
-        const disk = states[i].status;
+        const state = trialState(dir, i, record.trials.length);
+        const disk = state.status;
         const q = queue.get(i);
         const status: LiveStatus = disk === 'incomplete' || (disk === 'pending' && q && q !== 'PENDING') ? 'running' : disk === 'pending' && q ? 'queued' : disk;
-        const key = `${status}|${states[i].runDir ?? ''}`;
+        const key = `${status}|${state.runDir ?? ''}`;
         if (seen.get(i) !== key && !(status === 'pending' && !seen.has(i))) {
           seen.set(i, key);
-          update({ index: i, status, runDir: states[i].runDir, error: states[i].summary?.error });
+          update({ index: i, status, runDir: state.runDir, error: state.summary?.error });
         }
       }
       quiet = queue.size === 0 ? quiet + 1 : 0; // twice empty: no task is between states
@@ -216,8 +213,8 @@ function tail(file: string, lines = 8): string {
   return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Re-derive states and table from disk; record the final status. */
-function outcome(dir: string, record: SweepRecord, skipped: number, jobIds: string[] | undefined, finished: boolean, cancelled = false): SweepOutcome {
+/** Re-derive states and table from disk; record the final status when the execution is over. */
+function finish(dir: string, record: SweepRecord, skipped: number, jobIds: string[] | undefined, finished: boolean, cancelled = false): SweepOutcome {
   if (finished) recordOrphans(dir, record, cancelled);
   const states = trialStates(dir, record);
   const table = writeTable(dir, buildTable(record, states));

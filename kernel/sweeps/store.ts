@@ -145,7 +145,7 @@ export function liveController(dir: string): ControllerInfo | undefined {
   } catch {
     return undefined;
   }
-  if (info.host !== os.hostname()) return info; // another machine's: assume it is alive
+  if (info.host !== os.hostname()) return info; // another machine's: it cannot be checked from here, so assume it is alive
   try {
     process.kill(info.pid, 0);
     return info;
@@ -166,7 +166,8 @@ export function claimSweep(dir: string, executor: 'local' | 'slurm', by: 'cli' |
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
       const holder = liveController(dir);
       if (holder) {
-        throw new InputError([`sweep ${path.basename(dir)} is already being run by process ${holder.pid} on ${holder.host} (since ${holder.startedAt}); wait for it or stop it with \`neurite sweep cancel ${path.basename(dir)}\``]);
+        const stale = holder.host === os.hostname() ? '' : `; if that process is gone, delete ${file}`;
+        throw new InputError([`sweep ${path.basename(dir)} is already being run by process ${holder.pid} on ${holder.host} (since ${holder.startedAt}); wait for it or stop it with \`neurite sweep cancel ${path.basename(dir)}\`${stale}`]);
       }
       fs.rmSync(file, { force: true }); // the holder died without cleaning up
     }
