@@ -13,13 +13,13 @@ import { workerEntry } from '../sweeps/local';
 import { cancelSweep, collectSweep, sweepStatus } from '../sweeps/manage';
 import { overridesText, planSweep } from '../sweeps/plan';
 import { batchScript } from '../sweeps/slurm';
-import { findSweep, sweepsRoot, trialStates } from '../sweeps/store';
+import { findSweep, sweepsRoot, trialRunsDir, trialStates } from '../sweeps/store';
 import { startTrial } from '../sweeps/trial';
 import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, type Command } from './io';
 import { SweepDisplay, printReport, printTable } from './sweep-display';
 
 const usage =
-  'sweep <spec> [--executor local|slurm] [--jobs N] [--set path=value …] [--partition P] [--time T] [--cpus N] [--mem M] [--detach] [--dry-run] [--out DIR] [--json]\n' +
+  'sweep <spec> [--executor local|slurm] [--jobs N] [--set path=value …] [--partition P] [--time T] [--cpus N] [--mem M] [--detach] [--dry-run] [--out DIR] [--json] [-q]\n' +
   '  neurite sweep status|collect|cancel <sweep-id|dir> [--out DIR] [--json]';
 
 export const sweepCommand: Command = {
@@ -77,7 +77,8 @@ async function start(argv: string[]): Promise<number> {
       printJson({ sweepId: plan.id, dir, trials: plan.trials, configs: plan.configs, pending, jobs: jobs ?? cores() });
     } else {
       process.stdout.write(`sweep ${plan.id}: ${plan.trials.length} trials in ${plan.configs.length} configurations; ${pending.length} to run on ${jobs ?? cores()} local workers\n`);
-      for (const t of plan.trials) process.stdout.write(`  t${t.index}  ${pending.includes(t.index) ? 'run ' : 'done'}  ${overridesText(t.overrides)}\n`);
+      const todo = new Set(pending);
+      for (const t of plan.trials) process.stdout.write(`  ${path.basename(trialRunsDir(dir, t.index, plan.trials.length))}  ${todo.has(t.index) ? 'run ' : 'done'}  ${overridesText(t.overrides)}\n`);
     }
     return EXIT_OK;
   }
