@@ -74,7 +74,9 @@ function cluster(cmd: 'start' | 'stop', dir: string, sched?: string): string {
 }
 
 const results: Record<string, ReturnType<typeof timed>> = {};
-console.log(`${N} trials of dendrite.sdr (${SIM} segment tests per check), ${P} cores; work in ${work}`);
+// Other work on the machine takes cores from the parallel routes: record how busy it was.
+const loadBefore = os.loadavg()[0];
+console.log(`${N} trials of dendrite.sdr (${SIM} segment tests per check), ${P} cores, load average ${loadBefore.toFixed(2)}; work in ${work}`);
 results.sequential = timed(() => {
   for (let s = 1; s <= N; s++) node(['run', baseFile, '--seed', String(s), '--out', path.join(work, 'seq'), '--json', '--quiet']);
 }, path.join(work, 'seq'));
@@ -121,5 +123,7 @@ const derived: Record<string, number> = {
 if (results.slurm) derived.slurmOverheadPerTrialMs = ((P * (results.slurm.wallS - results.local.wallS)) / N) * 1000;
 if (results.slurmDefaults) derived.slurmDefaultsOverheadPerTrialMs = ((P * (results.slurmDefaults.wallS - results.local.wallS)) / N) * 1000;
 printTable('derived', Object.entries(derived).map(([k, v]) => ({ figure: k, value: v })));
-writeResults('sweeps', { trials: N, simTrials: SIM, cores: P, rows, derived });
+const load = { before: loadBefore, after: os.loadavg()[0] };
+console.log(`load average (1 min) before ${load.before.toFixed(2)}, after ${load.after.toFixed(2)} on ${P} cores`);
+writeResults('sweeps', { trials: N, simTrials: SIM, cores: P, loadAverage: load, rows, derived });
 fs.rmSync(work, { recursive: true, force: true });
