@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../core/errors';
 import { Rng } from '../core/rng';
+import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
 import { applyOverrides, formatIssues, parseSpecText, type ParsedSpec } from '../experiments/spec';
 import { resolveDevice } from '../runs/runner';
@@ -81,28 +82,7 @@ export function planSweep(req: SweepRequest): SweepPlan {
     const loc = parsed?.locate(ref, atKey);
     return loc ? ` (${loc})` : '';
   };
-  for (const settings of trialsSettings) {
-    checkDuplicates(settings, problems, where);
-    let trialRaw: unknown = base;
-    for (const s of settings) {
-      try {
-        trialRaw = applyOverrides(trialRaw, [setText(s.path, s.value)]);
-      } catch (e) {
-        for (const p of (e as InputError).problems ?? [String(e)]) problems.add(`${refText(s.ref)}: ${p.replace(/^--set [^:]*: /, '')}${where(s.ref, true)}`);
-      }
-    }
-    const result = experiment.schema.safeParse(trialRaw);
-    if (!result.success) {
-      for (const issue of result.error.issues) problems.add(attribute(issue, settings, experiment.kind, where) ?? `${trialLabel(settings)}: ${formatIssues([issue])[0]}`);
-      continue;
-    }
-    try {
-      resolveDevice(experiment, (result.data as { device: string }).device);
-    } catch (e) {
-      const s = settings.find((x) => x.path === 'device');
-      for (const p of (e as InputError).problems) problems.add(s ? `${refText(s.ref)}: ${p}${where(s.ref)}` : p);
-    }
-  }
+  for (const settings of trialsSettings) validateTrial(experiment, base, settings, problems, where);
   if (problems.size) {
     const list = [...problems];
     throw new InputError(list.length > 30 ? [...list.slice(0, 30), `… and ${list.length - 30} more`] : list, source);
@@ -135,6 +115,34 @@ export function planSweep(req: SweepRequest): SweepPlan {
     trials,
     configs,
   };
+}
+
+type Where = (ref: (string | number)[], atKey?: boolean) => string;
+
+/** Add every problem of one trial's spec to `problems`, at the sweep entries that caused them. */
+function validateTrial(experiment: Experiment, base: Record<string, unknown>, settings: Setting[], problems: Set<string>, where: Where): void {
+  checkDuplicates(settings, problems, where);
+  let trialRaw: unknown = base;
+  for (const s of settings) {
+    try {
+      trialRaw = applyOverrides(trialRaw, [setText(s.path, s.value)]);
+    } catch (e) {
+      const at = keyRef(s.ref);
+      for (const p of (e as InputError).problems ?? [String(e)]) problems.add(`${refText(at)}: ${p.replace(/^--set [^:]*: /, '')}${where(at, true)}`);
+      return; // the trial spec cannot be built, so there is nothing more to check
+    }
+  }
+  const result = experiment.schema.safeParse(trialRaw);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.add(attribute(issue, settings, experiment.kind, where) ?? `${trialLabel(settings)}: ${formatIssues([issue])[0]}`);
+    return;
+  }
+  try {
+    resolveDevice(experiment, (result.data as { device: string }).device);
+  } catch (e) {
+    const s = settings.find((x) => x.path === 'device');
+    for (const p of (e as InputError).problems) problems.add(s ? `${refText(s.ref)}: ${p}${where(s.ref)}` : p);
+  }
 }
 
 /** The `--set` strings that turn the base spec into this trial's spec (values as JSON ⊂ YAML). */
@@ -183,7 +191,7 @@ function draw(d: Distribution, rng: Rng): unknown {
   return d.choice![rng.int(d.choice!.length)];
 }
 
-function checkDuplicates(settings: Setting[], problems: Set<string>, where: (ref: (string | number)[], atKey?: boolean) => string): void {
+function checkDuplicates(settings: Setting[], problems: Set<string>, where: Where): void {
   const seen = new Map<string, Setting>();
   for (const s of settings) {
     const key = pathSegments(s.path).join('.');
@@ -194,7 +202,7 @@ function checkDuplicates(settings: Setting[], problems: Set<string>, where: (ref
 }
 
 /** A trial-spec issue as a problem at the sweep entry that caused it, if one did. */
-function attribute(issue: any, settings: Setting[], kind: string, where: (ref: (string | number)[], atKey?: boolean) => string): string | undefined {
+function attribute(issue: any, settings: Setting[], kind: string, where: Where): string | undefined {
   const at = (issue.path as PropertyKey[]).map(String);
   const paths = issue.code === 'unrecognized_keys' ? (issue.keys as string[]).map((k) => [...at, k]) : [at];
   for (const full of paths) {
@@ -204,8 +212,8 @@ function attribute(issue: any, settings: Setting[], kind: string, where: (ref: (
       const n = Math.min(segs.length, full.length);
       if (segs.slice(0, n).join('.') !== full.slice(0, n).join('.')) continue;
       if (issue.code === 'unrecognized_keys') {
-        const keyRef = typeof s.ref[s.ref.length - 1] === 'number' ? s.ref.slice(0, -1) : s.ref; // the path, not one of its values
-        return `${refText(keyRef)}: ${s.path} is not a field of the ${kind} spec (${formatIssues([{ ...issue, path: at, keys: [full[full.length - 1]] }])[0]})${where(keyRef, true)}`;
+        const k = keyRef(s.ref);
+        return `${refText(k)}: ${s.path} is not a field of the ${kind} spec (${formatIssues([{ ...issue, path: at, keys: [full[full.length - 1]] }])[0]})${where(k, true)}`;
       }
       let what = full.join('.') === segs.join('.') ? issue.message : formatIssues([issue])[0];
       if (issue.code === 'invalid_type' && issue.expected === 'array' && /^\d+$/.test(segs[full.length] ?? '')) {
@@ -219,6 +227,11 @@ function attribute(issue: any, settings: Setting[], kind: string, where: (ref: (
 
 function trialLabel(settings: Setting[]): string {
   return `trial with ${overridesText(Object.fromEntries(settings.map((s) => [s.path, s.value])))}`;
+}
+
+/** A problem with the path itself belongs at its key, not at one of its grid values. */
+function keyRef(ref: (string | number)[]): (string | number)[] {
+  return typeof ref[ref.length - 1] === 'number' ? ref.slice(0, -1) : ref;
 }
 
 /** `sweep.grid["model.hidden"][1]`: spec paths used as keys are quoted. */
