@@ -107,7 +107,7 @@ describe('sweep plans', () => {
   it('rejects a path set by two parts of the sweep, a path through a number, and a list element the base spec does not spell out', () => {
     const twice = problemsOf(() => planSweep({ spec: { kind: 'dendrite.sdr', sweep: { cases: [{ seed: 4 }], grid: { seed: [1, 2] } } } }));
     assert.ok(twice.some((p) => /^sweep\.grid\.seed\[0\]: seed is also set by sweep\.cases\[0\]\.seed/.test(p)), twice.join('\n'));
-    assert.deepStrictEqual(problemsOf(() => planSweep({ spec: { kind: 'dendrite.sdr', sweep: { grid: { 'seed.x': [1, 2] } } } })), ['sweep.grid["seed.x"]: "seed" is not an object in the spec']);
+    assert.deepStrictEqual(problemsOf(() => planSweep({ spec: { kind: 'dendrite.sdr', seed: 2, sweep: { grid: { 'seed.x': [1, 2] } } } })), ['sweep.grid["seed.x"]: "seed" is not an object in the spec']);
     const list = problemsOf(() => planSweep({ spec: { kind: 'dendrite.sdr', sweep: { grid: { 'checks.union[0].M': [2, 3] } } } }));
     assert.match(list[0], /^sweep\.grid\["checks\.union\[0\]\.M"\]\[0\]: 2: checks\.union: Invalid input: expected array, received object; to set one element of a list, write the whole list in the spec$/);
   });
