@@ -1,14 +1,16 @@
 /**
- * `npm run bench -- sweeps [trials=24] [simTrials=8000000]`: 24 short dendrite.sdr trials (seeds
- * 1…24) run
+ * `npm run bench -- sweeps [trials=24] [simTrials=3000000] [rounds=3]`: 24 short dendrite.sdr
+ * trials (seeds 1…24) run
  *   (a) one after another as separate `neurite run` processes (what a shell loop does),
  *   (b) as a sweep on the local executor with --jobs 1, and (c) with one worker per core,
  *   (d) as a sweep through Slurm (a real one-node cluster from test/slurm/cluster.sh, started
  *       here when Slurm is installed), with the test cluster's scheduler settings and (e) with
  *       Slurm's default ones (batch_sched_delay=3 s),
- * all in one run, and reports wall times, the local speed-up (a)/(c), the executor's per-trial
- * overhead ((b) − (a))/N, and the Slurm route's per-trial overhead P·((d) − (c))/N with P the
- * trials that run at once (both routes use every core of this one node).
+ * in interleaved rounds, all in one run. Reported per route: the median wall time, and the time
+ * per trial spent outside its own run, (wall · slots − Σ run durations) / N. Derived, per round
+ * then the median: the local speed-up (a)/(c), the executor's per-trial overhead ((b) − (a))/N,
+ * and the Slurm route's per-trial overhead P·((d) − (c))/N, with P the trials that run at once
+ * (both routes use every core of this one node).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,7 +22,8 @@ import { printTable, writeResults, type Row } from './_table';
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
 const N = Number(process.argv[2] ?? 24);
-const SIM = Number(process.argv[3] ?? 8_000_000);
+const SIM = Number(process.argv[3] ?? 3_000_000);
+const ROUNDS = Number(process.argv[4] ?? 3);
 const P = os.availableParallelism?.() ?? os.cpus().length;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-bench-sweeps-'));
 
@@ -73,57 +76,87 @@ function cluster(cmd: 'start' | 'stop', dir: string, sched?: string): string {
   return /SLURM_CONF=(\S+)/.exec(r.stdout)?.[1] ?? '';
 }
 
-const results: Record<string, ReturnType<typeof timed>> = {};
 // Other work on the machine takes cores from the parallel routes: record how busy it was.
 const loadBefore = os.loadavg()[0];
 console.log(`${N} trials of dendrite.sdr (${SIM} segment tests per check), ${P} cores, load average ${loadBefore.toFixed(2)}; work in ${work}`);
-results.sequential = timed(() => {
-  for (let s = 1; s <= N; s++) node(['run', baseFile, '--seed', String(s), '--out', path.join(work, 'seq'), '--json', '--quiet']);
-}, path.join(work, 'seq'));
-results.jobs1 = timed(() => node(['sweep', sweepFile, '--jobs', '1', '--out', path.join(work, 'jobs1'), '--json', '--quiet']), path.join(work, 'jobs1'));
-results.local = timed(() => node(['sweep', sweepFile, '--out', path.join(work, 'local'), '--json', '--quiet']), path.join(work, 'local'));
 
-const haveSlurm = ['slurmctld', 'slurmd', 'sbatch'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
-const slurmRuns: [string, string | undefined][] = [
-  ['slurm', undefined],
-  ['slurmDefaults', ''],
+/** `slots`: trials that can run at once on this route. */
+type Route = { name: string; label: string; slots: number; run: (out: string) => void };
+const routes: Route[] = [
+  {
+    name: 'sequential',
+    label: '`neurite run` × N, one after another',
+    slots: 1,
+    run: (out) => {
+      for (let s = 1; s <= N; s++) node(['run', baseFile, '--seed', String(s), '--out', out, '--json', '--quiet']);
+    },
+  },
+  { name: 'jobs1', label: 'sweep, local, --jobs 1', slots: 1, run: (out) => node(['sweep', sweepFile, '--jobs', '1', '--out', out, '--json', '--quiet']) },
+  { name: 'local', label: `sweep, local, --jobs ${P}`, slots: P, run: (out) => node(['sweep', sweepFile, '--out', out, '--json', '--quiet']) },
 ];
-for (const [name, sched] of haveSlurm ? slurmRuns : []) {
-  const dir = path.join(work, `cluster-${name}`);
-  const conf = cluster('start', dir, sched);
-  try {
-    results[name] = timed(() => node(['sweep', sweepFile, '--executor', 'slurm', '--out', path.join(work, name), '--json', '--quiet'], { ...process.env, SLURM_CONF: conf }), path.join(work, name));
-  } finally {
-    cluster('stop', dir);
+const haveSlurm = ['slurmctld', 'slurmd', 'sbatch'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+const clusters: string[] = [];
+if (haveSlurm) {
+  const slurmRoutes: [string, string, string | undefined][] = [
+    ['slurm', 'sweep, slurm (test cluster: batch_sched_delay=0)', undefined],
+    ['slurmDefaults', "sweep, slurm (Slurm's default scheduler settings)", ''],
+  ];
+  for (const [name, label, sched] of slurmRoutes) {
+    const dir = path.join(work, `cluster-${name}`);
+    const conf = cluster('start', dir, sched);
+    clusters.push(dir);
+    routes.push({ name, label, slots: P, run: (out) => node(['sweep', sweepFile, '--executor', 'slurm', '--out', out, '--json', '--quiet'], { ...process.env, SLURM_CONF: conf }) });
   }
+} else console.log('Slurm is not installed (apt-get install slurm-wlm): the Slurm rows are left out');
+
+// Rounds interleave the routes, so load from other work on the machine hits each about equally;
+// each figure is the median over rounds.
+const all: Record<string, ReturnType<typeof timed>[]> = {};
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`round ${round}/${ROUNDS}`);
+    for (const r of routes) {
+      const out = path.join(work, `${r.name}-${round}`);
+      (all[r.name] ??= []).push(timed(() => r.run(out), out));
+    }
+  }
+} finally {
+  for (const dir of clusters) cluster('stop', dir);
 }
-if (!haveSlurm) console.log('Slurm is not installed (apt-get install slurm-wlm): the Slurm rows are left out');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const results: Record<string, { wallS: number; durations: number[]; firstStartS: number; walls: number[] }> = {};
+for (const [k, rs] of Object.entries(all)) {
+  results[k] = { wallS: median(rs.map((r) => r.wallS)), durations: rs.flatMap((r) => r.durations), firstStartS: median(rs.map((r) => r.firstStartS)), walls: rs.map((r) => r.wallS) };
+}
 
 const seq = results.sequential.wallS;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const labels: Record<string, string> = {
-  sequential: '`neurite run` × N, one after another',
-  jobs1: 'sweep, local, --jobs 1',
-  local: `sweep, local, --jobs ${P}`,
-  slurm: 'sweep, slurm (test cluster: batch_sched_delay=0)',
-  slurmDefaults: "sweep, slurm (Slurm's default scheduler settings)",
-};
+/**
+ * Time per trial outside its own run, (wall · slots − Σ run durations) / N: process start-up,
+ * planning, dispatch and scheduling. Run durations absorb the machine's load, so this figure
+ * is steadier than wall-time differences on a shared machine.
+ */
+const overheadMs = (k: string) => median(all[k].map((r) => ((r.wallS * 1000 * routes.find((x) => x.name === k)!.slots - r.durations.reduce((a, b) => a + b, 0)) / N)));
 const rows: Row[] = Object.entries(results).map(([k, r]) => ({
-  route: labels[k],
+  route: routes.find((x) => x.name === k)!.label,
   wall_s: r.wallS,
+  rounds_s: r.walls.map((w) => w.toFixed(1)).join(' '),
   vs_sequential: seq / r.wallS,
   trial_run_ms: mean(r.durations),
+  overhead_per_trial_ms: overheadMs(k),
   first_trial_start_s: r.firstStartS,
 }));
-printTable(`${N} trials`, rows);
+printTable(`${N} trials, median of ${ROUNDS} interleaved rounds`, rows);
+// Derived figures per round (routes of one round ran minutes apart, under similar load), then the median.
+const perRound = (f: (w: Record<string, number>) => number) => median(Array.from({ length: ROUNDS }, (_, i) => f(Object.fromEntries(Object.entries(all).map(([k, rs]) => [k, rs[i].wallS])))));
 const derived: Record<string, number> = {
-  localSpeedup: seq / results.local.wallS,
-  executorOverheadPerTrialMs: ((results.jobs1.wallS - seq) / N) * 1000,
+  localSpeedup: perRound((w) => w.sequential / w.local),
+  executorOverheadPerTrialMs: perRound((w) => ((w.jobs1 - w.sequential) / N) * 1000),
 };
-if (results.slurm) derived.slurmOverheadPerTrialMs = ((P * (results.slurm.wallS - results.local.wallS)) / N) * 1000;
-if (results.slurmDefaults) derived.slurmDefaultsOverheadPerTrialMs = ((P * (results.slurmDefaults.wallS - results.local.wallS)) / N) * 1000;
-printTable('derived', Object.entries(derived).map(([k, v]) => ({ figure: k, value: v })));
+if (results.slurm) derived.slurmOverheadPerTrialMs = perRound((w) => ((P * (w.slurm - w.local)) / N) * 1000);
+if (results.slurmDefaults) derived.slurmDefaultsOverheadPerTrialMs = perRound((w) => ((P * (w.slurmDefaults - w.local)) / N) * 1000);
+printTable(`derived (median over rounds of each round's figure)`, Object.entries(derived).map(([k, v]) => ({ figure: k, value: v })));
 const load = { before: loadBefore, after: os.loadavg()[0] };
 console.log(`load average (1 min) before ${load.before.toFixed(2)}, after ${load.after.toFixed(2)} on ${P} cores`);
-writeResults('sweeps', { trials: N, simTrials: SIM, cores: P, loadAverage: load, rows, derived });
+writeResults('sweeps', { trials: N, simTrials: SIM, rounds: ROUNDS, cores: P, loadAverage: load, rows, derived });
 fs.rmSync(work, { recursive: true, force: true });
