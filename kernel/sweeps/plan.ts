@@ -8,14 +8,13 @@
  * a hash of that data, so running the same spec again finds the same sweep and resumes it.
  */
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../core/errors';
 import { Rng } from '../core/rng';
 import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
-import { applyOverrides, formatIssues, parseSpecText, type ParsedSpec } from '../experiments/spec';
-import { resolveDevice } from '../runs/runner';
+import { applyOverrides, formatIssues } from '../experiments/spec';
+import { readRawSpec, resolveDevice } from '../runs/runner';
 import { MAX_TRIALS, pathSegments, type Distribution, type SweepBlock } from './block';
 
 export interface TrialPlan {
@@ -54,20 +53,8 @@ type Setting = { path: string; value: unknown; ref: (string | number)[] };
 
 /** Read the spec, expand and validate every trial; throws InputError listing every problem. */
 export function planSweep(req: SweepRequest): SweepPlan {
-  let raw: unknown = req.spec;
-  let parsed: ParsedSpec | undefined;
   const source = req.specPath;
-  if (req.specPath !== undefined) {
-    let text: string;
-    try {
-      text = fs.readFileSync(req.specPath, 'utf8');
-    } catch (e) {
-      throw new InputError([`cannot read spec file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`], req.specPath);
-    }
-    parsed = parseSpecText(text, req.specPath);
-    raw = parsed.value;
-  }
-  if (req.overrides?.length) raw = applyOverrides(raw, req.overrides);
+  const { raw, parsed } = readRawSpec(req, req.overrides);
   const { experiment, spec } = resolveSpec(raw, parsed, source); // validates the sweep block too
   const block = spec.sweep as SweepBlock | undefined;
   if (!block) {
