@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { KernelDiedError } from './kernel/errors';
 import { KernelManager } from './kernel/manager';
 import { cancelRun, runExperiment, type RunCommandDeps } from './commands/run';
+import { runSweep, type SweepCommandOptions } from './commands/sweep';
 import { RunPanel } from './panels/runPanel';
 import { RunsView } from './runs/runsView';
 import { RunTracker } from './runs/tracker';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     { dispose: () => RunPanel.disposeAll() },
     vscode.commands.registerCommand('neurite.runExperiment', (arg?: vscode.Uri | string) => runExperiment(deps, arg)),
+    vscode.commands.registerCommand('neurite.runSweep', (arg?: vscode.Uri | string, options?: SweepCommandOptions) => runSweep({ context, kernel, log }, arg, options)),
     vscode.commands.registerCommand('neurite.cancelRun', (runId?: string) => cancelRun(tracker, typeof runId === 'string' ? runId : undefined)),
     vscode.commands.registerCommand('neurite.restartKernel', async () => {
       const k = await kernel.restart();

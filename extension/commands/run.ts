@@ -71,7 +71,7 @@ function announce(deps: RunCommandDeps, dir: string, summary: RunSummary): void 
   void show.then((choice) => choice === open && deps.openPanel(dir, summary.id));
 }
 
-async function pickSpec(context: vscode.ExtensionContext): Promise<vscode.Uri | undefined> {
+export async function pickSpec(context: vscode.ExtensionContext, title = 'Neurite: Run Experiment'): Promise<vscode.Uri | undefined> {
   const specs = await findSpecs(context);
   if (specs.length === 0) {
     void vscode.window.showWarningMessage('Neurite: no *.neurite.yaml or *.neurite.json spec in this workspace.');
@@ -84,7 +84,7 @@ async function pickSpec(context: vscode.ExtensionContext): Promise<vscode.Uri | 
       description: s.sample ? 'sample' : root ? path.relative(root, path.dirname(s.uri.fsPath)) || '.' : undefined,
       uri: s.uri,
     })),
-    { title: 'Neurite: Run Experiment', placeHolder: 'Pick an experiment spec' },
+    { title, placeHolder: 'Pick an experiment spec' },
   );
   return pick?.uri;
 }

@@ -19,7 +19,8 @@ export interface ActiveRun {
   done: Promise<RunSummary>;
 }
 
-export type RunEvent = { [M in keyof Notifications]: { runId: string; method: M; params: Notifications[M] } }[keyof Notifications];
+type RunMethod = Extract<keyof Notifications, `run/${string}`>;
+export type RunEvent = { [M in RunMethod]: { runId: string; method: M; params: Notifications[M] } }[RunMethod];
 
 export class RunTracker implements vscode.Disposable {
   private readonly runs = new Map<string, ActiveRun & { finish(s: RunSummary): void }>();
@@ -34,7 +35,7 @@ export class RunTracker implements vscode.Disposable {
 
   constructor(private readonly kernel: KernelManager) {
     this.subscriptions.push(
-      kernel.onNotification(({ method, params }) => this.route({ runId: params.runId, method, params } as RunEvent)),
+      kernel.onNotification(({ method, params }) => method.startsWith('run/') && this.route({ runId: params.runId, method, params } as RunEvent)),
       kernel.onDidCrash((exit) => this.failAll(crashText(exit))),
       kernel.onDidChangeState((s) => s === 'idle' && this.failAll('the kernel was stopped or restarted while the run was in progress')),
     );

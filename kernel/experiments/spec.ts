@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import YAML, { LineCounter, isMap, isScalar, type Document, type Scalar } from 'yaml';
 import { InputError } from '../core/errors';
+import { sweepSchema, type SweepBlock } from '../sweeps/block';
 
 export const deviceSchema = z
   .enum(['auto', 'cpu', 'cuda', 'webgpu'])
@@ -22,6 +23,7 @@ export const baseFields = {
   description: z.string().max(2000).optional().describe('Free text kept with the run.'),
   seed: z.int().min(0).max(0xffffffff).default(1).describe('Seed of every random stream in the run; same seed, same run.'),
   device: deviceSchema.default('auto'),
+  sweep: sweepSchema.optional(),
 };
 
 /** The schema of one experiment kind: the shared fields plus the kind's own sections. */
@@ -29,7 +31,7 @@ export function defineSpec<K extends string, Shape extends z.ZodRawShape>(kind: 
   return z.strictObject({ kind: z.literal(kind).describe('Experiment kind.'), ...baseFields, ...shape });
 }
 
-export type BaseSpec = { kind: string; name?: string; description?: string; seed: number; device: z.infer<typeof deviceSchema> };
+export type BaseSpec = { kind: string; name?: string; description?: string; seed: number; device: z.infer<typeof deviceSchema>; sweep?: SweepBlock };
 
 /** A parsed spec text, with what is needed to point problems at lines. */
 export interface ParsedSpec {

@@ -14,6 +14,7 @@ const xy = z.object({
   type: z.literal('xy'),
   series: z.array(z.object({ name: z.string(), x: z.array(z.number()), y: z.array(z.number().nullable()) }).loose()),
 }).loose();
+const trialStatus = z.enum(['queued', 'running', 'pending', 'incomplete', 'completed', 'failed', 'cancelled']);
 const raster = z.object({ type: z.literal('raster'), times: z.array(z.number()), ids: z.array(z.number()) }).loose();
 
 export const requestParamSchemas = {
@@ -34,6 +35,19 @@ export const requestParamSchemas = {
   'run/cancel': z.strictObject({ runId: z.string().min(1) }),
   'runs/list': z.strictObject({ workspace: z.string().min(1).optional(), root: z.string().min(1).optional() }),
   'runs/get': z.strictObject({ dir: z.string().min(1) }),
+  'sweep/start': z
+    .strictObject({
+      workspace: z.string().min(1),
+      specPath: z.string().min(1).optional(),
+      spec: z.unknown().optional(),
+      overrides: z.array(z.string()).optional(),
+      executor: z.enum(['local', 'slurm']).optional(),
+      jobs: z.int().min(1).max(10_000).optional(),
+      slurm: z.strictObject({ partition: z.string().optional(), time: z.string().optional(), cpus: z.int().optional(), memory: z.string().optional() }).optional(),
+      outDir: z.string().min(1).optional(),
+    })
+    .refine((p) => (p.specPath === undefined) !== (p.spec === undefined), { message: 'give exactly one of specPath or spec' }),
+  'sweep/cancel': z.strictObject({ sweepId: z.string().min(1) }),
 } satisfies { [M in keyof Requests]: z.ZodType };
 
 export const notificationSchemas = {
@@ -42,6 +56,21 @@ export const notificationSchemas = {
   'run/trace': z.object({ runId: z.string(), name: z.string(), trace: z.discriminatedUnion('type', [xy, raster]) }),
   'run/log': z.object({ runId: z.string().optional(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   'run/end': z.object({ runId: z.string(), status, summary }),
+  'sweep/progress': z.object({
+    sweepId: z.string(),
+    total: z.int().min(0),
+    fraction: z.number().min(0).max(1),
+    counts: z.record(trialStatus, z.int().min(0)),
+    trial: z.object({ index: z.int().min(0), status: trialStatus, fraction: z.number().optional(), runDir: z.string().optional(), error: z.string().optional() }).optional(),
+  }),
+  'sweep/end': z.object({
+    sweepId: z.string(),
+    dir: z.string(),
+    status: z.enum(['running', 'submitted', 'completed', 'failed', 'cancelled', 'incomplete']),
+    counts: z.record(z.string(), z.int().min(0)),
+    table: z.object({ json: z.string(), csv: z.string() }).optional(),
+    error: z.string().optional(),
+  }),
 } satisfies { [M in keyof Notifications]: z.ZodType };
 
 /** `path: message` lines for a protocol message that failed validation. */

@@ -105,6 +105,35 @@ export interface RunDetails {
   traces: Record<string, Trace>;
 }
 
+export interface SweepStartParams {
+  /** Sweeps go to `<workspace>/.neurite/sweeps/<id>/` unless `outDir` (a sweeps root) is set. */
+  workspace: string;
+  /** A spec file with a `sweep` block (YAML or JSON)… */
+  specPath?: string;
+  /** …or the spec object itself. */
+  spec?: unknown;
+  /** `path=value` overrides of the base spec. */
+  overrides?: string[];
+  executor?: 'local' | 'slurm';
+  /** local: parallel workers (default: the number of cores); slurm: most array tasks at once. */
+  jobs?: number;
+  /** Slurm resources over the spec's `sweep.slurm`. */
+  slurm?: { partition?: string; time?: string; cpus?: number; memory?: string };
+  outDir?: string;
+}
+
+export interface SweepStartResult {
+  sweepId: string;
+  dir: string;
+  total: number;
+  /** Trials completed by an earlier execution (a resumed sweep skips them). */
+  skipped: number;
+  pending: number;
+}
+
+export type SweepTrialStatus = 'queued' | 'running' | 'pending' | 'incomplete' | 'completed' | 'failed' | 'cancelled';
+export type SweepStatus = 'running' | 'submitted' | 'completed' | 'failed' | 'cancelled' | 'incomplete';
+
 export interface Requests {
   'kernel/info': [Record<string, never> | undefined, KernelInfo];
   'experiments/list': [Record<string, never> | undefined, { experiments: ExperimentListItem[] }];
@@ -113,6 +142,8 @@ export interface Requests {
   'run/cancel': [{ runId: string }, { cancelled: boolean }];
   'runs/list': [{ workspace?: string; root?: string }, { runs: RunInfo[] }];
   'runs/get': [{ dir: string }, RunDetails];
+  'sweep/start': [SweepStartParams, SweepStartResult];
+  'sweep/cancel': [{ sweepId: string }, { cancelled: boolean }];
 }
 
 export interface ProgressParams {
@@ -140,18 +171,39 @@ export interface EndParams {
   summary: RunSummary;
 }
 
+export interface SweepProgressParams {
+  sweepId: string;
+  total: number;
+  /** Finished trials plus the running ones' own progress, over all trials. */
+  fraction: number;
+  counts: Record<SweepTrialStatus, number>;
+  /** The trial whose change caused this notification. */
+  trial?: { index: number; status: SweepTrialStatus; fraction?: number; runDir?: string; error?: string };
+}
+export interface SweepEndParams {
+  sweepId: string;
+  dir: string;
+  status: SweepStatus;
+  counts: Record<string, number>;
+  /** The aggregate table (absent when the sweep could not run at all). */
+  table?: { json: string; csv: string };
+  error?: string;
+}
+
 export interface Notifications {
   'run/progress': ProgressParams;
   'run/metric': MetricParams;
   'run/trace': TraceParams;
   'run/log': LogParams;
   'run/end': EndParams;
+  'sweep/progress': SweepProgressParams;
+  'sweep/end': SweepEndParams;
 }
 
 /** JSON-RPC error codes beyond the standard ones. */
 export const KernelErrorCodes = {
   /** A spec or other user input is invalid; `data.problems` lists `path: message` lines. */
   BadInput: -32001,
-  /** No run with that id is active. */
+  /** No run (or sweep) with that id is active. */
   UnknownRun: -32002,
 } as const;

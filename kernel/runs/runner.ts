@@ -25,11 +25,13 @@ export interface LoadedSpec {
   specPath?: string;
 }
 
-/** Read, override and validate a spec; throws InputError listing every problem. */
-export function loadSpec(req: Pick<RunStartParams, 'specPath' | 'spec' | 'overrides' | 'seed' | 'device'>): LoadedSpec {
+/**
+ * The raw spec of a request: its file parsed (keeping line positions for error messages) or the
+ * object given, with `path=value` overrides applied. Nothing is validated yet.
+ */
+export function readRawSpec(req: { specPath?: string; spec?: unknown }, sets: string[] = []): { raw: unknown; parsed?: ParsedSpec } {
   let raw: unknown = req.spec;
   let parsed: ParsedSpec | undefined;
-  const source = req.specPath;
   if (req.specPath !== undefined) {
     let text: string;
     try {
@@ -40,11 +42,17 @@ export function loadSpec(req: Pick<RunStartParams, 'specPath' | 'spec' | 'overri
     parsed = parseSpecText(text, req.specPath);
     raw = parsed.value;
   }
+  if (sets.length) raw = applyOverrides(raw, sets);
+  return { raw, parsed };
+}
+
+/** Read, override and validate a spec; throws InputError listing every problem. */
+export function loadSpec(req: Pick<RunStartParams, 'specPath' | 'spec' | 'overrides' | 'seed' | 'device'>): LoadedSpec {
   const sets = [...(req.overrides ?? [])];
   if (req.seed !== undefined) sets.push(`seed=${req.seed}`);
   if (req.device !== undefined) sets.push(`device=${req.device}`);
-  if (sets.length) raw = applyOverrides(raw, sets);
-  const { experiment, spec } = resolveSpec(raw, parsed, source);
+  const { raw, parsed } = readRawSpec(req, sets);
+  const { experiment, spec } = resolveSpec(raw, parsed, req.specPath);
   const device = resolveDevice(experiment, spec.device);
   return { experiment, spec, device, specPath: req.specPath ? path.resolve(req.specPath) : undefined };
 }

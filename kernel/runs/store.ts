@@ -158,10 +158,10 @@ export function readMetrics(dir: string): MetricRecord[] {
 }
 
 /**
- * Mark a run that died without finishing (kernel crash) as failed. Only writes when there is
- * no summary yet: a finished run is never overwritten.
+ * Mark a run that died without finishing (kernel crash) as failed (or cancelled, when it was
+ * killed on purpose). Only writes when there is no summary yet: a finished run is never overwritten.
  */
-export function markFailed(dir: string, error: string): boolean {
+export function markFailed(dir: string, error: string, status: 'failed' | 'cancelled' = 'failed'): boolean {
   const file = path.join(dir, 'summary.json');
   if (fs.existsSync(file)) return false;
   const spec = readJson<{ spec?: { kind?: string; name?: string; seed?: number }; createdAt?: string; device?: string }>(path.join(dir, 'spec.json'));
@@ -171,7 +171,7 @@ export function markFailed(dir: string, error: string): boolean {
     id: path.basename(dir),
     kind: spec?.spec?.kind ?? 'unknown',
     name: spec?.spec?.name ?? path.basename(dir),
-    status: 'failed',
+    status,
     startedAt,
     endedAt: now.toISOString(),
     durationMs: now.getTime() - new Date(startedAt).getTime(),

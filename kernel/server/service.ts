@@ -14,6 +14,8 @@ import { KernelErrorCodes, type Notifications, type Requests, type Trace } from 
 import { startRun } from '../runs/runner';
 import { listRuns, readRunDetails, runsRoot } from '../runs/store';
 import { versions } from '../runs/versions';
+import { sweepsRoot } from '../sweeps/store';
+import { startSweep } from './sweeps';
 
 /** An error with a JSON-RPC code and optional data, mapped 1:1 onto a ResponseError. */
 export class ServiceError extends Error {
@@ -26,6 +28,7 @@ export type Notify = <M extends keyof Notifications>(method: M, params: Notifica
 
 export class KernelService {
   private readonly active = new Map<string, AbortController>();
+  private readonly sweeps = new Map<string, AbortController>();
 
   constructor(private readonly notify: Notify) {}
 
@@ -110,9 +113,22 @@ export class KernelService {
     return readRunDetails(p.dir) as Requests['runs/get'][1];
   }
 
+  /** Plan (validating every trial), claim and start a sweep; progress and end come as notifications. */
+  async sweepStart(p: Requests['sweep/start'][0]): Promise<Requests['sweep/start'][1]> {
+    return startSweep(p, p.outDir ?? sweepsRoot(p.workspace), this.sweeps, this.notify);
+  }
+
+  sweepCancel(p: Requests['sweep/cancel'][0]): Requests['sweep/cancel'][1] {
+    const abort = this.sweeps.get(p.sweepId);
+    if (!abort) throw new ServiceError(KernelErrorCodes.UnknownRun, `no active sweep ${p.sweepId}`);
+    abort.abort();
+    return { cancelled: true };
+  }
+
   /** Cancel everything (kernel shutting down). */
   cancelAll(): void {
     for (const a of this.active.values()) a.abort();
+    for (const a of this.sweeps.values()) a.abort();
   }
 }
 

@@ -1,0 +1,46 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { fixture, log, readJson, withTimeout, workspaceRoot } from './util';
+
+interface SweepEnd {
+  sweepId: string;
+  dir: string;
+  status: string;
+  counts: Record<string, number>;
+  table?: { json: string; csv: string };
+}
+
+const sweepsDir = () => path.join(workspaceRoot(), '.neurite', 'sweeps');
+
+suite('Running sweeps', () => {
+  test('Neurite: Run Sweep runs every trial through the kernel on local workers and opens table.csv', async () => {
+    const t0 = Date.now();
+    const end = (await withTimeout(
+      Promise.resolve(vscode.commands.executeCommand('neurite.runSweep', fixture('sweep.neurite.yaml'), { executor: 'local', jobs: 2 })),
+      120_000,
+      'the sweep to end',
+    )) as SweepEnd;
+    log(`sweep ${end.sweepId}: ${end.status} in ${Date.now() - t0} ms (command → resolved)`);
+    assert.strictEqual(end.status, 'completed', JSON.stringify(end));
+    assert.strictEqual(end.counts.completed, 4);
+    assert.strictEqual(path.dirname(path.resolve(end.dir)), path.resolve(sweepsDir()));
+    assert.ok(end.table, 'the end carries the table');
+    const table = readJson<{ rows: { seeds: number[]; completed: number }[] }>(end.table.json);
+    assert.deepStrictEqual(table.rows.map((r) => [r.completed, r.seeds]), [[2, [1, 2]], [2, [1, 2]]]);
+    const open = vscode.window.visibleTextEditors.map((e) => e.document.uri.fsPath);
+    assert.ok(open.includes(end.table.csv), `table.csv is open: ${open.join(', ')}`);
+  });
+
+  test('a sweep over a path the spec does not have is rejected naming the sweep entry, and creates no sweep folder', async () => {
+    const before = fs.existsSync(sweepsDir()) ? fs.readdirSync(sweepsDir()) : [];
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('neurite.runSweep', fixture('bad-sweep.neurite.yaml'), { executor: 'local' })), (e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      log(`rejected with: ${msg.split('\n').join(' ⏎ ')}`);
+      assert.match(msg, /sweep\.grid\["model\.hidden"\]: model\.hidden is not a field of the dendrite\.sdr spec/);
+      return true;
+    });
+    assert.deepStrictEqual(fs.existsSync(sweepsDir()) ? fs.readdirSync(sweepsDir()) : [], before);
+  });
+});
