@@ -67,7 +67,7 @@ function network(c: GoldenCase): { model: Layer; x: number[]; y: { shape: number
 
 describe(`dense training steps vs PyTorch golden trajectories (${golden.tool})`, () => {
   for (const c of golden.cases) {
-    it(`${c.name}: 20 steps give PyTorch's losses and final weights within 1e-5`, async () => {
+    it(`${c.name}: 20 steps give PyTorch's losses and final weights within 1e-5`, async function () {
       const net = network(c);
       const params = net.model.parameters();
       assert.deepStrictEqual(params.map((p) => p.name).sort(), Object.keys(c.init).sort());
@@ -81,10 +81,13 @@ describe(`dense training steps vs PyTorch golden trajectories (${golden.tool})`,
       }
       const lossDiff = maxAbsDiff(losses, c.losses);
       assert.ok(lossDiff <= 1e-5, `losses differ by up to ${lossDiff}: ${losses.map((l) => l.toFixed(6))} vs ${c.losses.map((l) => l.toFixed(6))}`);
+      let weightDiff = 0;
       for (const p of params) {
         const d = maxAbsDiff(p.data, c.final[p.name]);
         assert.ok(d <= 1e-5, `${p.name}: final weights differ by up to ${d}`);
+        weightDiff = Math.max(weightDiff, d);
       }
+      this.test!.title += ` (max |Δloss| ${lossDiff.toExponential(1)}, max |Δweight| ${weightDiff.toExponential(1)})`;
       // The run really trained: weights moved away from their initial values.
       assert.ok(params.some((p) => maxAbsDiff(p.data, c.init[p.name]) > 1e-3));
     });
