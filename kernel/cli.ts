@@ -6,6 +6,7 @@ import { InputError } from './core/errors';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type Command } from './cli/io';
 import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './cli/inspect';
 import { runCommand } from './cli/run';
+import { simCommand } from './cli/sim';
 
 /** Every subcommand, explicitly. */
 export const commands: Record<string, Command> = {
@@ -14,6 +15,7 @@ export const commands: Record<string, Command> = {
   schema: schemaCommand,
   runs: runsCommand,
   show: showCommand,
+  sim: simCommand,
 };
 
 function help(): string {

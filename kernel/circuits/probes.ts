@@ -138,15 +138,20 @@ export class ProbeRecorder {
     return terms;
   }
 
-  /** CSV like JoSIM's: `time` then one column per probe, values in %.6e. */
+  /** CSV like JoSIM's: `time` then one column per probe, values as C's %.6e. */
   csv(): string {
     const lines = [['time', ...this.labels].join(',')];
     for (let r = 0; r < this.count; r++) {
-      let line = this.time[r].toExponential(6);
-      for (const col of this.columns) line += ',' + col[r].toExponential(6);
+      let line = sci(this.time[r]);
+      for (const col of this.columns) line += ',' + sci(col[r]);
       lines.push(line);
     }
     return lines.join('\n') + '\n';
   }
+}
+
+/** 1.234560e-12 with a two-digit exponent, as printf("%.6e") writes it. */
+export function sci(x: number): string {
+  return x.toExponential(6).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 

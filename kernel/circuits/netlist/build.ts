@@ -44,7 +44,9 @@ export function buildCircuit(text: string, source = 'netlist'): Circuit {
   const neb = def.neb ? num(def.neb, NaN) : undefined;
   if (def.neb && !(neb! > 0)) problems.push({ ...def.neb, message: `.neb must be > 0, got ${neb}` });
   const probes = resolvePrints(def.prints, flat, problems, warnings);
-  checkTopology(flat.nodes, flat.nodeAt, flat.elements, problems, warnings);
+  // Elements with bad values were dropped, so their nodes could look floating: check the
+  // topology only once every element is valid.
+  if (problems.length === 0) checkTopology(flat.nodes, flat.nodeAt, flat.elements, problems, warnings);
   if (problems.length) {
     problems.sort((a, b) => a.line - b.line || a.col - b.col);
     throw new InputError(problems.slice(0, 50).map((p) => formatProblem(source, p)).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []));
