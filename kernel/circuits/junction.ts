@@ -60,16 +60,14 @@ export function junctionModel(values: Map<string, number>, problem: (key: string
     }
     (m as any)[field] = v;
   }
-  if (m.rtype !== 0 && m.rtype !== 1) problem('RTYPE', `rtype must be 0 or 1, got ${m.rtype}`);
+  // Point at the key the user wrote for a field (any of its aliases), or the model if defaulted.
+  const keyOf = (field: keyof JunctionModel) => [...values.keys()].find((k) => ALIASES[k] === field) ?? '';
+  if (m.rtype !== 0 && m.rtype !== 1) problem(keyOf('rtype'), `rtype must be 0 or 1, got ${m.rtype}`);
   for (const k of ['icrit', 'r0', 'rn'] as const) if (!(m[k] > 0)) problem(keyOf(k), `${k} must be > 0, got ${m[k]}`);
-  if (m.cap < 0) problem('CAP', `cap must not be negative, got ${m.cap}`);
-  if (m.rtype === 1 && !(m.delv > 0)) problem('DELV', `delv must be > 0 with rtype=1, got ${m.delv}`);
-  if (m.rtype === 1 && m.vg - m.delv / 2 < 0) problem('VG', `vg (${m.vg}) must be at least delv/2`);
+  if (m.cap < 0) problem(keyOf('cap'), `cap must not be negative, got ${m.cap}`);
+  if (m.rtype === 1 && !(m.delv > 0)) problem(keyOf('delv'), `delv must be > 0 with rtype=1, got ${m.delv}`);
+  if (m.rtype === 1 && m.vg - m.delv / 2 < 0) problem(keyOf('vg'), `vg (${m.vg}) must be at least delv/2`);
   return m;
-}
-
-function keyOf(field: keyof JunctionModel): string {
-  return Object.entries(ALIASES).find(([, f]) => f === field)![0];
 }
 
 /** One junction instance: the model scaled by its area. */

@@ -5,7 +5,7 @@
  * ψ(t) = (2π/Φ0)·∫₀ᵗ V dt, which is exact for dc and pwl and Simpson-integrated otherwise.
  *
  *   pwl(t1 v1 t2 v2 …)                 linear between points, held before the first and after the last
- *   pulse(a1 a2 [td [tr [tf [pw [per]]]]])  tr, tf default to the time step; pw, per to the stop time
+ *   pulse(a1 a2 [td [tr [tf [pw [per]]]]])  tr, tf default to the time step, pw to the stop time; no per: once
  *   sin(vo va [f [td [θ]]])            vo + va·sin(2πf(t−td))·e^(−θ(t−td)) after td; f defaults to 1/tstop
  *   exp(a1 a2 [td1 [τ1 [td2 [τ2]]]])   SPICE exponential rise then fall
  *   noise(a [td [ts]])                 a·N(0,1)/√(2·ts), a new sample every ts after td (one-sided PSD a²)
@@ -44,7 +44,8 @@ export function makeWaveform(type: string, a: number[], tstep: number, tstop: nu
     case 'pulse': {
       const bad = count(2, 7, 'a1 a2 [td [tr [tf [pw [per]]]]]');
       if (bad) return bad;
-      const [a1, a2, td = 0, tr = tstep, tf = tstep, pw = tstop, per = tstop] = a;
+      // Without a period the pulse happens once (JoSIM's default period is the stop time).
+      const [a1, a2, td = 0, tr = tstep, tf = tstep, pw = tstop, per = Infinity] = a;
       for (const [i, x] of [td, tr, tf, pw].entries()) if (x < 0) return { error: `pulse ${['td', 'tr', 'tf', 'pw'][i]} must not be negative`, arg: i + 2 };
       if (!(per > 0)) return { error: 'pulse period must be > 0', arg: 6 };
       if (tr + pw + tf > per * (1 + 1e-12)) return { error: `pulse tr + pw + tf (${tr + pw + tf}) exceeds the period ${per}`, arg: 6 };

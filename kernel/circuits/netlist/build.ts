@@ -79,7 +79,7 @@ function tranSettings(def: NetlistDef, num: (t: Token | undefined, f: number) =>
   if (steps > 50_000_000) return bad(t.tstep, `.tran asks for ${steps} time steps; at most 50,000,000`);
   const printEvery = Math.max(1, Math.round(pstep / h));
   if (Math.abs(printEvery * h - pstep) > 1e-6 * pstep) warnings.push(`line ${t.at.line}: the print step ${pstep} is not a multiple of the time step ${h}; printing every ${printEvery * h}`);
-  return { h, steps, tstop, printStart: Math.ceil(pstart / h - 1e-9), printEvery };
+  return { h, steps, tstop, printStart: Math.max(0, Math.ceil(pstart / h - 1e-9)), printEvery };
 }
 
 function resolvePrints(prints: PrintDef[], flat: Flat, problems: Problem[], warnings: string[]): Probe[] {
