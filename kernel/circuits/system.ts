@@ -14,13 +14,15 @@
  * junction currents on the right. Voltage sources fix phase differences ψ = (2π/Φ0)∫V dt: a
  * node tied to another by voltage sources has no unknown of its own (its equation joins its
  * tree root's — a supernode), so A stays symmetric positive definite. Unknowns are numbered
- * in elimination order; tied nodes and ground come after them (`slot` numbering).
+ * in elimination order; tied nodes and ground come after them (`slot` numbering). Dangling
+ * bias inductors are tied the same way (ties.ts).
  */
 import { RunFailure } from '../core/errors';
 import type { Circuit } from './circuit';
 import type { JunctionInstance } from './junction';
 import { PHI0 } from './netlist/expr';
 import { minimumDegreeOrder, SparseLDL } from './sparse';
+import { findTies } from './ties';
 
 export const GAMMA = PHI0 / (2 * Math.PI); // Wb per radian
 
@@ -36,8 +38,11 @@ export interface PhaseSystem {
   /** Equation (unknown) a slot's currents go to: itself, its tree root, or -1 (ground). */
   eqOf: Int32Array;
   groundSlot: number;
-  /** Voltage-tied slots in tree order: psi[child] = psi[parent] + sign·Ψ(wave). */
-  tied: { child: Int32Array; parent: Int32Array; wave: Int32Array; sign: Float64Array; root: Int32Array };
+  /**
+   * Tied slots in tree order: psi[child] = psi[parent] + Σ coef·(value or phase of wave) over
+   * the entry's terms (terms of entry k end at termEnd[k]).
+   */
+  tied: { child: Int32Array; parent: Int32Array; root: Int32Array; termEnd: Int32Array; wave: Int32Array; coef: Float64Array; isValue: Uint8Array };
   /** Branches with history currents (R, C, junctions): slots and coefficients of ΔB and ΔM. */
   dyn: { p: Int32Array; q: Int32Array; kB: Float64Array; kM: Float64Array };
   /** Linear current relations touching voltage-tied slots: i(rowP→rowQ) = g·(psi[colP] − psi[colQ]). */
@@ -64,31 +69,8 @@ export interface SourceTable {
 export function buildSystem(c: Circuit, h: number, sources: SourceTable): PhaseSystem {
   const nNodes = c.nodes.length;
   const alpha = 3 / (2 * h);
-  // 1. Voltage-source trees: each tied node gets a parent, a wave and a sign.
-  const vAdj: { to: number; wave: number; sign: number }[][] = Array.from({ length: nNodes }, () => []);
-  c.elements.forEach((e, i) => {
-    if (e.type !== 'V') return;
-    const w = sources.waveOf.get(i)!;
-    vAdj[e.n1].push({ to: e.n2, wave: w, sign: -1 }); // φ(n2) = φ(n1) − Ψ
-    vAdj[e.n2].push({ to: e.n1, wave: w, sign: +1 }); // φ(n1) = φ(n2) + Ψ
-  });
-  const rootOf = new Int32Array(nNodes).fill(-1);
-  const tiedList: [number, number, number, number][] = [];
-  const visit = (root: number) => {
-    rootOf[root] = root;
-    const queue = [root];
-    for (let qi = 0; qi < queue.length; qi++) {
-      const u = queue[qi];
-      for (const { to, wave, sign } of vAdj[u]) {
-        if (rootOf[to] >= 0) continue;
-        rootOf[to] = root;
-        tiedList.push([to, u, wave, sign]);
-        queue.push(to);
-      }
-    }
-  };
-  visit(0);
-  for (let i = 1; i < nNodes; i++) if (rootOf[i] < 0 && vAdj[i].length) visit(i);
+  // 1. Nodes tied to others by voltage sources and dangling bias inductors (ties.ts).
+  const { rootOf, list: tiedList } = findTies(c, sources.waveOf);
   const isTied = (i: number) => i !== 0 && rootOf[i] >= 0 && rootOf[i] !== i;
   const eqNode = (i: number) => (rootOf[i] >= 0 ? (rootOf[i] === 0 ? -1 : rootOf[i]) : i === 0 ? -1 : i); // node whose equation i joins
 
@@ -144,12 +126,17 @@ export function buildSystem(c: Circuit, h: number, sources: SourceTable): PhaseS
   }
   const eqOf = new Int32Array(nNodes);
   for (let i = 0; i < nNodes; i++) eqOf[slotOf[i]] = eqNode(i) < 0 ? -1 : slotOf[eqNode(i)];
+  const terms = tiedList.flatMap((t) => t.terms);
+  const termEnd = new Int32Array(tiedList.length);
+  tiedList.forEach((t, k) => (termEnd[k] = (k ? termEnd[k - 1] : 0) + t.terms.length));
   const tied = {
-    child: Int32Array.from(tiedList, (t) => slotOf[t[0]]),
-    parent: Int32Array.from(tiedList, (t) => slotOf[t[1]]),
-    wave: Int32Array.from(tiedList, (t) => t[2]),
-    sign: Float64Array.from(tiedList, (t) => t[3]),
-    root: Int32Array.from(tiedList, (t) => slotOf[rootOf[t[0]]]),
+    child: Int32Array.from(tiedList, (t) => slotOf[t.child]),
+    parent: Int32Array.from(tiedList, (t) => slotOf[t.parent]),
+    root: Int32Array.from(tiedList, (t) => slotOf[rootOf[t.child]]),
+    termEnd,
+    wave: Int32Array.from(terms, (t) => t.wave),
+    coef: Float64Array.from(terms, (t) => t.coef),
+    isValue: Uint8Array.from(terms, (t) => (t.kind === 'value' ? 1 : 0)),
   };
 
   // 5. Assemble A (lower storage) and the lists the time loop reads.
@@ -167,7 +154,7 @@ export function buildSystem(c: Circuit, h: number, sources: SourceTable): PhaseS
     addDiag(p, g);
     addDiag(q, g);
     addSym(p, q, -g);
-    if (isTied(nodeOf[p]) || isTied(nodeOf[q])) psi.push([p, q, p, q, g]);
+    if ((isTied(nodeOf[p]) || isTied(nodeOf[q])) && eqOf[p] !== eqOf[q]) psi.push([p, q, p, q, g]);
   };
   for (const [i, g] of branchG) stampBranch(slotOf[c.elements[i].n1], slotOf[c.elements[i].n2], g);
   for (const m of mutual) {

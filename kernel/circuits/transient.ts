@@ -71,6 +71,8 @@ export class Transient {
   /** Per junction: the iterate θ, where its current was last evaluated, that current and its slope. */
   private readonly theta: Float64Array;
   private readonly evalAt: Float64Array;
+  /** 1 where the last evaluation used the quasiparticle branch beyond the subgap (then it depends on v, not θ alone). */
+  private readonly qpOn: Uint8Array;
   private readonly cur: Float64Array;
   private readonly slope: Float64Array;
   private readonly newtonDiag: Float64Array;
@@ -112,6 +114,8 @@ export class Transient {
     [this.phiNew, this.phi, this.phi1, this.phi2, this.v, this.v1, this.B, this.M, this.psi] = Array.from({ length: 9 }, () => new Float64Array(n));
     [this.rhs0, this.rhs, this.newtonDiag] = Array.from({ length: 3 }, () => new Float64Array(this.sys.nU));
     [this.theta, this.evalAt, this.cur, this.slope] = Array.from({ length: 4 }, () => new Float64Array(nj));
+    this.evalAt.fill(NaN); // nothing evaluated yet
+    this.qpOn = new Uint8Array(nj);
     this.newtonLow = new Float64Array(this.sys.ldl.nnz);
     this.stats = { steps: 0, solves: 0, newtonSteps: 0, factorizations: 1, unknowns: this.sys.nU, junctions: nj, factorNonzeros: this.sys.ldl.nnz };
     this.views = { phi: this.phiNew, B: this.B, M: this.M, alpha: this.alpha, bank: this.bank, noise: this.noise };
@@ -137,8 +141,12 @@ export class Transient {
     const { sys, h, bank, psi, phi, phi1, phi2, v, v1, B, M, phiNew } = this;
     const t = (this.step + 1) * h;
     bank.advance(t);
-    const { child, parent, wave, sign } = sys.tied;
-    for (let k = 0; k < child.length; k++) psi[child[k]] = psi[parent[k]] + sign[k] * bank.phases[wave[k]];
+    const { child, parent, termEnd, wave, coef, isValue } = sys.tied;
+    for (let k = 0, t = 0; k < child.length; k++) {
+      let s = psi[parent[k]];
+      for (; t < termEnd[k]; t++) s += coef[t] * (isValue[t] ? bank.values[wave[t]] : bank.phases[wave[t]]);
+      psi[child[k]] = s;
+    }
     // History per slot: v(n) from the BDF2 difference, B and M, and the predicted phase.
     const inv2h = 1 / (2 * h);
     const nU = sys.nU;
@@ -202,6 +210,7 @@ export class Transient {
     const arg = J.cpr * th - J.phi;
     let i = J.ic * Math.sin(arg);
     let g = J.ic * J.cpr * Math.cos(arg);
+    let on = 0;
     if (!J.linear) {
       const p = this.sys.jj.p[j], q = this.sys.jj.q[j];
       const vj = GAMMA * (this.alpha * th - (this.B[p] - this.B[q]));
@@ -209,8 +218,10 @@ export class Transient {
         qpExcess(J, vj, this.qp);
         i += this.qp.i;
         g += this.qp.g * GAMMA * this.alpha;
+        on = 1;
       }
     }
+    this.qpOn[j] = on;
     this.evalAt[j] = th;
     this.cur[j] = i;
     this.slope[j] = g;
@@ -225,15 +236,17 @@ export class Transient {
    * current, and the right-hand side is updated only where a current changed.
    */
   private chord(): boolean {
-    const { sys, rhs, rhs0, phiNew, theta, evalAt, cur, slope } = this;
+    const { sys, rhs, rhs0, phiNew, theta, cur, slope } = this;
     const { p: jp, q: jq } = sys.jj;
     const eq = sys.eqOf;
     const r = sys.jjR;
     const x = phiNew.subarray(0, sys.nU);
     rhs.set(rhs0);
+    const { evalAt, qpOn } = this;
     for (let j = 0; j < theta.length; j++) {
-      theta[j] = phiNew[jp[j]] - phiNew[jq[j]];
-      this.evalJunction(j, theta[j]);
+      const th = (theta[j] = phiNew[jp[j]] - phiNew[jq[j]]);
+      // A junction at rest (same phase, subgap) has the same current as last step: skip sin/cos.
+      if (qpOn[j] || !(Math.abs(th - evalAt[j]) < REUSE)) this.evalJunction(j, th);
       const ep = eq[jp[j]], eq2 = eq[jq[j]];
       if (ep >= 0) rhs[ep] -= cur[j];
       if (eq2 >= 0) rhs[eq2] += cur[j];
@@ -258,7 +271,7 @@ export class Transient {
       // Re-evaluate the junctions that moved; patch the right-hand side by the change.
       for (let j = 0; j < theta.length; j++) {
         const th = theta[j];
-        if (Math.abs(th - evalAt[j]) < REUSE) continue;
+        if (!qpOn[j] && Math.abs(th - evalAt[j]) < REUSE) continue;
         const before = cur[j];
         this.evalJunction(j, th);
         const d = cur[j] - before;
