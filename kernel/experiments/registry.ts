@@ -8,8 +8,9 @@ import type { Experiment } from './experiment';
 import { formatIssues, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { sfqCircuitExperiment } from './sfq-circuit';
+import { sfqXorExperiment } from './sfq-xor';
 
-export const experiments: readonly Experiment[] = [sdrExperiment, sfqCircuitExperiment];
+export const experiments: readonly Experiment[] = [sdrExperiment, sfqCircuitExperiment, sfqXorExperiment];
 
 export function findExperiment(kind: string): Experiment | undefined {
   return experiments.find((e) => e.kind === kind);
