@@ -5,11 +5,9 @@
  *   2. the neuron's output rate over a grid of input rates and thresholds, per temperature,
  *      for the hidden-layer and the output-layer leak resistance;
  *   3. the merger's dead time: the closest two pulses can be and both come out.
- * `npm run calibrate:sfq` writes kernel/models/sfq/calibration.json with the shipped grid;
+ * `npm run calibrate:sfq` (scripts/calibrate-sfq.mjs) writes kernel/models/sfq/calibration.json with the shipped grid;
  * `sfq.xor` uses that file, or reruns this with its own grid.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Calibration } from './behavior';
 import { library } from './cells';
 import { pulseCount, runNetlist } from './measure';
@@ -112,18 +110,4 @@ XK SINK m2
     if (pulseCount(run.column('P(B1|XO)')) === 2) return d * 1e-12;
   }
   return 20e-12;
-}
-
-if (require.main === module) {
-  const file = process.argv[2] ?? path.resolve(__dirname, '..', '..', '..', '..', 'kernel', 'models', 'sfq', 'calibration.json');
-  let last = 0;
-  calibrate(shippedGrid, async (f, m) => {
-    if (f - last >= 0.02 || f === 1) {
-      last = f;
-      process.stderr.write(`${(f * 100).toFixed(0)}% ${m}\n`);
-    }
-  }).then((cal) => {
-    fs.writeFileSync(file, JSON.stringify(cal, null, 1) + '\n');
-    process.stderr.write(`wrote ${file} (${(cal.meta as { seconds: number }).seconds.toFixed(0)} s)\n`);
-  });
 }
