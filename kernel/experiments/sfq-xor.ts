@@ -91,7 +91,7 @@ export const sfqXorExperiment: Experiment<SfqXorSpec> = {
       : (shipped as unknown as Calibration);
     const temps = cal.synapse.map((s) => s.temperature);
     for (const s of cal.synapse) ctx.log(`synapse at ${s.temperature} K: I50 = ${s.i50.toFixed(2)} ± ${s.i50Se.toFixed(2)} µA, width σ = ${s.width.toFixed(2)} ± ${s.widthSe.toFixed(2)} µA`);
-    ctx.log(`synapse width ∝ T^${cal.widthPowerLaw.b.toFixed(3)}; merger dead time ${(cal.mergerDeadTime * 1e12).toFixed(1)} ps; calibration ${spec.calibration.rerun ? 'rerun' : 'shipped'}`);
+    ctx.log(`synapse width ∝ T^${Number.isFinite(cal.widthPowerLaw.b) ? cal.widthPowerLaw.b.toFixed(3) : '? (one temperature)'}; merger dead time ${(cal.mergerDeadTime * 1e12).toFixed(1)} ps; calibration ${spec.calibration.rerun ? 'rerun' : 'shipped'}`);
     const outside = [T, ...spec.sweeps.temperature].filter((t) => t < temps[0] || t > temps[temps.length - 1]);
     if (outside.length) ctx.log(`temperatures ${outside.join(', ')} K lie outside the calibrated ${temps[0]}–${temps[temps.length - 1]} K: the model holds the nearest calibration there`, 'warn');
     const base = spec.calibration.rerun ? 0.6 : 0;
@@ -137,7 +137,6 @@ export const sfqXorExperiment: Experiment<SfqXorSpec> = {
       margin_GHz: circuitMargin.margin,
       margin_relative: circuitMargin.relative,
       model_margin_GHz: modelMargin.margin,
-      synapse_width_exponent: cal.widthPowerLaw.b,
       p_on: passProbability(design.iwOn, cal.synapse.reduce((a, b) => (Math.abs(b.temperature - T) < Math.abs(a.temperature - T) ? b : a))),
       margin_min_over_T_GHz: Math.min(...vsT.map((v) => v.margin)),
       best_ithHidden: vsIthHidden.reduce((a, b) => (b.margin > a.margin ? b : a)).x,
@@ -151,6 +150,7 @@ export const sfqXorExperiment: Experiment<SfqXorSpec> = {
       metrics[`model_out_${key}_GHz`] = model[i].out;
     });
     for (const s of cal.synapse) metrics[`synapse_width_${s.temperature}K_uA`] = s.width;
+    if (Number.isFinite(cal.widthPowerLaw.b)) metrics.synapse_width_exponent = cal.widthPowerLaw.b; // needs two temperatures or more
     for (const c of checks) metrics[`check_margin_${c.temperature}K_GHz`] = c.circuit;
     for (const w of vsTWeights) {
       metrics[`margin_iwOn${w.iwOn}_${temperatures[0]}K_GHz`] = w.points[0].margin;

@@ -49,13 +49,14 @@ export async function calibrate(grid: CalibrationGrid, progress: Progress = asyn
   const jobs = grid.temperatures.length * (grid.synapseIw.length + grid.neuronRates.length * (grid.hiddenIth.length + grid.outputIth.length)) + 1;
   let done = 0;
   const step = async (message: string) => progress(++done / jobs, message);
+  const tick = () => progress(done / jobs, 'simulating'); // between chunks of a long simulation
   let seed = grid.seed;
   // 1. Synapse sigmoid per temperature.
   const synapse: Calibration['synapse'] = [];
   for (const T of grid.temperatures) {
     const points = [];
     for (const iw of grid.synapseIw) {
-      points.push(await measureSynapse(iw, T, grid.synapsePulses, seed++));
+      points.push(await measureSynapse(iw, T, grid.synapsePulses, seed++, tick));
       await step(`synapse T=${T} K, IW=${iw} µA`);
     }
     synapse.push({ temperature: T, ...fitSigmoid(points), points });
@@ -68,7 +69,7 @@ export async function calibrate(grid: CalibrationGrid, progress: Progress = asyn
       for (const i of ith) {
         const row: number[] = [];
         for (const r of grid.neuronRates) {
-          row.push(await measureNeuron(r, i, rleak, T, grid.neuronDurationPs, seed++, layer === 'hidden' ? 'synapse' : 'line'));
+          row.push(await measureNeuron(r, i, rleak, T, grid.neuronDurationPs, seed++, layer === 'hidden' ? 'synapse' : 'line', tick));
           await step(`${layer} neuron T=${T} K, ITH=${i} µA, ${r} GHz`);
         }
         perT.push(row);

@@ -124,8 +124,9 @@ export function fitSigmoid(points: SynapsePoint[]): SigmoidFit {
   return { i50, width, i50Se: det > 0 ? Math.sqrt(fww / det) : NaN, widthSe: det > 0 ? Math.sqrt(faa / det) : NaN };
 }
 
-/** Least-squares power law width = a·T^b (on logs); returns a, b. */
+/** Least-squares power law width = a·T^b (on logs); NaNs with fewer than two distinct temperatures. */
 export function powerLaw(ts: number[], ys: number[]): { a: number; b: number } {
+  if (new Set(ts).size < 2) return { a: NaN, b: NaN };
   const x = ts.map(Math.log), y = ys.map(Math.log);
   const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
   let sxy = 0, sxx = 0;

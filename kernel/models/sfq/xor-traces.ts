@@ -75,14 +75,14 @@ export function xorTraces(ctx: RunContext, f: XorFigures): void {
   const { a, b } = f.cal.widthPowerLaw;
   ctx.trace('synapse-width-vs-temperature', {
     type: 'xy',
-    title: `Synapse sigmoid width vs temperature (fit: σ ∝ T^${b.toFixed(2)})`,
+    title: Number.isFinite(b) ? `Synapse sigmoid width vs temperature (fit: σ ∝ T^${b.toFixed(2)})` : 'Synapse sigmoid width (one temperature)',
     xLabel: 'temperature (K)',
     yLabel: 'width σ (µA)',
     logX: true,
     logY: true,
     series: [
       { name: 'fitted width ± s.e.', x: ts, y: f.cal.synapse.map((s) => s.width), lo: f.cal.synapse.map((s) => s.width - s.widthSe), hi: f.cal.synapse.map((s) => s.width + s.widthSe), points: true },
-      { name: `${a.toFixed(2)}·T^${b.toFixed(2)}`, x: ts, y: ts.map((t) => a * t ** b) },
+      ...(Number.isFinite(b) ? [{ name: `${a.toFixed(2)}·T^${b.toFixed(2)}`, x: ts, y: ts.map((t) => a * t ** b) }] : []),
     ],
   });
   const transfer = (name: string, title: string, t: NeuronTable) =>
