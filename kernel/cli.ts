@@ -7,6 +7,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type Command } from './cli/io
 import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './cli/inspect';
 import { runCommand } from './cli/run';
 import { sweepCommand } from './cli/sweep';
+import { simCommand } from './cli/sim';
 
 /** Every subcommand, explicitly. */
 export const commands: Record<string, Command> = {
@@ -16,6 +17,7 @@ export const commands: Record<string, Command> = {
   runs: runsCommand,
   show: showCommand,
   sweep: sweepCommand,
+  sim: simCommand,
 };
 
 function help(): string {

@@ -8,8 +8,10 @@ import type { Experiment } from './experiment';
 import { formatIssues, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { sfqCircuitExperiment } from './sfq-circuit';
+import { sfqXorExperiment } from './sfq-xor';
 
-export const experiments: readonly Experiment[] = [sdrExperiment, mlpExperiment];
+export const experiments: readonly Experiment[] = [sdrExperiment, mlpExperiment, sfqCircuitExperiment, sfqXorExperiment];
 
 export function findExperiment(kind: string): Experiment | undefined {
   return experiments.find((e) => e.kind === kind);

@@ -1,0 +1,123 @@
+/**
+ * sfq.circuit — a transient simulation of a JoSIM-compatible netlist (PAPERS.md §9), the same
+ * as `neurite sim`, as a run: the `.print` waveforms stream to the waveform view as 'xy'
+ * traces (voltages, phases and currents, min/max-downsampled while running), and the full
+ * CSV (JoSIM's columns) is written to traces/waveforms.csv at the end.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { z } from 'zod';
+import { InputError } from '../core/errors';
+import { minMaxDownsample } from '../circuits/downsample';
+import { buildCircuit } from '../circuits/netlist/build';
+import { Transient } from '../circuits/transient';
+import type { XYTrace } from '../protocol/types';
+import type { RunContext } from '../runs/context';
+import type { Experiment, ExperimentResult } from './experiment';
+import { defineSpec } from './spec';
+
+export const sfqCircuitSpec = defineSpec('sfq.circuit', {
+  netlist: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Path of the netlist (.cir), relative to the folder neurite runs in (the workspace); absolute paths work too.'),
+  netlistText: z.string().min(1).max(5_000_000).optional().describe('The netlist itself, instead of a file.'),
+  solver: z
+    .strictObject({
+      tolerance: z.number().positive().max(0.1).default(1e-4).describe('Largest estimated error of a junction phase when a step is accepted, rad.'),
+    })
+    .prefault({})
+    .describe('Transient solver settings (the time step comes from the netlist\'s .tran).'),
+  stream: z
+    .strictObject({
+      points: z.int().min(100).max(100_000).default(4000).describe('At most this many points per streamed waveform (min/max-downsampled, so no pulse is lost).'),
+      chunkSteps: z.int().min(100).max(1_000_000).default(4000).describe('Time steps between streamed updates, progress reports and cancellation points.'),
+    })
+    .prefault({}),
+}).superRefine((s, ctx) => {
+  if ((s.netlist === undefined) === (s.netlistText === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['netlist'], message: 'give exactly one of netlist (a file) or netlistText' });
+  }
+});
+
+export type SfqCircuitSpec = z.infer<typeof sfqCircuitSpec>;
+
+export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
+  kind: 'sfq.circuit',
+  title: 'Superconducting circuit transient (JoSIM-compatible)',
+  description: 'Simulate an SFQ netlist in phase mode and stream its .print waveforms',
+  paper: 'PAPERS.md §9 — arXiv 2311.10721',
+  engine: 'event',
+  schema: sfqCircuitSpec,
+  async run(spec, ctx): Promise<ExperimentResult> {
+    // (1) Read and check the netlist; every problem is reported with its line and column.
+    const { text, source } = readNetlist(spec);
+    const circuit = buildCircuit(text, source);
+    for (const w of circuit.warnings) ctx.log(`${source}: ${w}`, 'warn');
+    // (2) Build the phase-mode system and step through time, streaming as we go.
+    const sim = new Transient(circuit, { rng: ctx.rng.fork('circuit'), tol: spec.solver.tolerance });
+    const s = sim.stats;
+    ctx.log(`${source}: ${s.junctions} junctions, ${s.unknowns} unknowns (factor: ${s.factorNonzeros} nonzeros), ${circuit.tran.steps} steps of ${(circuit.tran.h * 1e12).toPrecision(4)} ps`);
+    const t0 = ctx.elapsed();
+    while (!sim.done) {
+      sim.advance(spec.stream.chunkSteps);
+      const wall = ctx.elapsed() - t0;
+      ctx.metric(sim.step, { time_ps: sim.time * 1e12, steps_per_s: sim.step / Math.max(wall, 1e-9), solves_per_step: s.solves / sim.step });
+      streamTraces(sim, ctx, spec.stream.points);
+      ctx.progress(sim.step / circuit.tran.steps, `t = ${(sim.time * 1e12).toFixed(1)} ps`);
+      await ctx.checkpoint();
+    }
+    const wall = ctx.elapsed() - t0;
+    // (3) The full waveforms, as JoSIM would write them.
+    const csvPath = path.join(ctx.dir, 'traces', 'waveforms.csv');
+    fs.writeFileSync(csvPath, sim.recorder.csv());
+    ctx.log(`wrote ${sim.recorder.count} rows × ${sim.recorder.labels.length} columns to traces/waveforms.csv`);
+    const metrics: Record<string, number> = {
+      steps: s.steps,
+      junctions: s.junctions,
+      unknowns: s.unknowns,
+      wall_s: wall,
+      steps_per_s: s.steps / Math.max(wall, 1e-9),
+      solves_per_step: s.solves / Math.max(1, s.steps),
+      newton_steps: s.newtonSteps,
+    };
+    // A junction phase that advanced by k·2π carried k SFQ pulses: count them.
+    sim.recorder.labels.forEach((label, k) => {
+      const e = circuit.probes[k];
+      if (e.kind !== 'devP' || circuit.elements[e.a].type !== 'B') return;
+      const col = sim.recorder.columns[k];
+      metrics[`pulses_${label}`] = Math.round((col[sim.recorder.count - 1] - col[0]) / (2 * Math.PI));
+    });
+    return { metrics, result: { columns: sim.recorder.labels, rows: sim.recorder.count, csv: 'traces/waveforms.csv', warnings: circuit.warnings } };
+  },
+};
+
+function readNetlist(spec: SfqCircuitSpec): { text: string; source: string } {
+  if (spec.netlistText !== undefined) return { text: spec.netlistText, source: 'netlistText' };
+  const file = path.resolve(spec.netlist!);
+  try {
+    return { text: fs.readFileSync(file, 'utf8'), source: spec.netlist! };
+  } catch (e) {
+    throw new InputError([`netlist: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+  }
+}
+
+/** One 'xy' trace per quantity (voltages, phases, currents), time in ps. */
+function streamTraces(sim: Transient, ctx: RunContext, points: number): void {
+  const r = sim.recorder;
+  const groups: Record<string, { title: string; yLabel: string; scale: number; series: XYTrace['series'] }> = {
+    V: { title: 'Voltages', yLabel: 'voltage (mV)', scale: 1e3, series: [] },
+    P: { title: 'Phases', yLabel: 'phase (rad)', scale: 1, series: [] },
+    I: { title: 'Currents', yLabel: 'current (µA)', scale: 1e6, series: [] },
+  };
+  const tps = Float64Array.from(r.time.subarray(0, r.count), (t) => t * 1e12);
+  r.labels.forEach((label, k) => {
+    const g = groups[label[0]];
+    const d = minMaxDownsample(tps, r.columns[k], r.count, points);
+    g.series.push({ name: label, x: d.x, y: d.y.map((v) => v * g.scale) });
+  });
+  for (const [key, g] of Object.entries(groups)) {
+    if (g.series.length) ctx.trace(`waveforms-${key === 'V' ? 'voltage' : key === 'P' ? 'phase' : 'current'}`, { type: 'xy', title: g.title, xLabel: 'time (ps)', yLabel: g.yLabel, series: g.series });
+  }
+}

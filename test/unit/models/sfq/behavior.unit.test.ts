@@ -1,0 +1,78 @@
+/**
+ * The behavioural model and its calibration: the shipped calibration file is what the code
+ * measures (re-measured points agree exactly), the synapse widths scale like √T, the model
+ * tracks the circuit-level network, and the sfq.xor experiment runs and checks its spec.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import shipped from '../../../../kernel/models/sfq/calibration.json';
+import { xorMargin, xorRatesModel, type Calibration } from '../../../../kernel/models/sfq/behavior';
+import { measureMergerDeadTime, type CalibrationGrid } from '../../../../kernel/models/sfq/calibrate';
+import { measureNeuron } from '../../../../kernel/models/sfq/neuron';
+import { measureSynapse } from '../../../../kernel/models/sfq/synapse';
+import { runXorCircuit } from '../../../../kernel/models/sfq/xor-circuit';
+import { xorDefaults } from '../../../../kernel/models/sfq/xor-netlist';
+import { loadSpec } from '../../../../kernel/runs/runner';
+import { cli, lastJsonLine, repoRoot, tempDir } from '../../helpers';
+
+const cal = shipped as unknown as Calibration;
+const grid = cal.meta.grid as CalibrationGrid;
+
+describe('SFQ behavioural model', () => {
+  it('the shipped calibration is what the code measures: a synapse point, a neuron point and the merger dead time agree exactly', async () => {
+    // Seeds run in calibration order: synapse points, then hidden, then output neuron points.
+    const t = grid.temperatures.indexOf(4.2), k = grid.synapseIw.indexOf(76);
+    const point = await measureSynapse(76, 4.2, grid.synapsePulses, grid.seed + t * grid.synapseIw.length + k);
+    assert.deepStrictEqual(point, cal.synapse[t].points[k]);
+    const i = grid.hiddenIth.indexOf(65), r = grid.neuronRates.indexOf(60);
+    const seed = grid.seed + grid.temperatures.length * grid.synapseIw.length + (t * grid.hiddenIth.length + i) * grid.neuronRates.length + r;
+    assert.strictEqual(await measureNeuron(60, 65, grid.hiddenRleak, 4.2, grid.neuronDurationPs, seed, 'synapse'), cal.neuron.hidden.out[t][i][r]);
+    assert.strictEqual(await measureMergerDeadTime(), cal.mergerDeadTime);
+  });
+
+  it('the synapse sigmoid widens with temperature like a power law near √T', () => {
+    const widths = cal.synapse.map((s) => s.width);
+    for (let k = 1; k < widths.length; k++) assert.ok(widths[k] > widths[k - 1], `widths ${widths.join(', ')}`);
+    assert.ok(cal.widthPowerLaw.b > 0.35 && cal.widthPowerLaw.b < 0.65, `exponent ${cal.widthPowerLaw.b}`);
+  });
+
+  it('computes XOR at the design point, and loses margin with temperature only when the weights sit near the sigmoid centre', () => {
+    const at = (iwOn: number, T: number) => xorMargin(xorRatesModel(cal, { ...xorDefaults, iwOn }, T), xorDefaults.rateGHz).margin;
+    assert.ok(at(xorDefaults.iwOn, 4.2) > 5);
+    assert.ok(Math.abs(at(xorDefaults.iwOn, 8) - at(xorDefaults.iwOn, 1)) < 0.2 * at(xorDefaults.iwOn, 1), 'weights far above the centre: margin flat in T');
+    assert.ok(at(80, 8) < 0.6 * at(80, 1), `weights near the centre: ${at(80, 1)} → ${at(80, 8)} GHz from 1 K to 8 K`);
+  });
+
+  it('tracks the circuit-level network: hidden and output rates for input 10 within 15%', async () => {
+    const circuit = await runXorCircuit({ ...xorDefaults, x1: 1, x2: 0, durationPs: 2000 }, ['OUT'], 3);
+    const model = xorRatesModel(cal, xorDefaults, xorDefaults.temperature)[2];
+    assert.ok(Math.abs(model.hidden[0] / circuit.hidden[0] - 1) < 0.15, `h1: model ${model.hidden[0]}, circuit ${circuit.hidden[0]} GHz`);
+    assert.ok(Math.abs(model.out / circuit.out - 1) < 0.15, `out: model ${model.out}, circuit ${circuit.out} GHz`);
+  });
+});
+
+describe('sfq.xor experiment', () => {
+  it('runs: circuit rates for the four inputs, margins, sweeps and waveforms as traces', () => {
+    const out = tempDir('neurite-xor-');
+    const r = cli(['run', path.join(repoRoot, 'samples', 'sfq-xor.neurite.yaml'), '--out', out, '--json', '--set', 'circuit.durationPs=1000', '--set', 'sweeps.circuitChecks=false']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const s = lastJsonLine(r.stdout);
+    assert.strictEqual(s.status, 'completed');
+    assert.ok(s.metrics.margin_GHz > 5, `circuit margin ${s.metrics.margin_GHz}`);
+    assert.ok(s.metrics.out_10_GHz > s.metrics.out_00_GHz && s.metrics.out_01_GHz > s.metrics.out_11_GHz);
+    const traces = fs.readdirSync(path.join(out, s.id, 'traces')).sort();
+    for (const t of ['xor-rates', 'margin-vs-hidden-bias', 'margin-vs-output-bias', 'margin-vs-temperature', 'synapse-sigmoid', 'synapse-width-vs-temperature', 'neuron-transfer-hidden', 'waveforms', 'raster']) {
+      assert.ok(traces.includes(`${t}.json`), `${t} in ${traces.join(', ')}`);
+    }
+    const raster = JSON.parse(fs.readFileSync(path.join(out, s.id, 'traces', 'raster.json'), 'utf8'));
+    assert.strictEqual(raster.type, 'raster');
+    assert.ok(raster.ids.includes(6), 'the output neuron fired for input 10');
+  });
+
+  it('rejects an "off" weight at or above the "on" weight, an unknown node and a reversed sweep, with their paths', () => {
+    assert.throws(() => loadSpec({ spec: { kind: 'sfq.xor', network: { iwOn: 60, iwOff: 70 } } }), /network\.iwOff: must be below iwOn/);
+    assert.throws(() => loadSpec({ spec: { kind: 'sfq.xor', circuit: { nodes: ['NOPE'] } } }), /circuit\.nodes\[0\]/);
+    assert.throws(() => loadSpec({ spec: { kind: 'sfq.xor', sweeps: { ithOut: { from: 90, to: 80 } } } }), /sweeps\.ithOut\.to: must be above from/);
+  });
+});
