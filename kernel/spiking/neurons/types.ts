@@ -1,0 +1,68 @@
+/**
+ * The contract between a neuron model and the event engine. A model is Params (typed defaults,
+ * units in the field names) plus a group of n neurons whose State lives in typed arrays and is
+ * advanced in place, one fixed step at a time: no allocation per step or per spike.
+ *
+ * One step n (time t_n = n·dt), in the engine's order (Brian2's schedule):
+ *   integrate(n)   every neuron t_n → t_n + dt; refractory neurons are held
+ *   threshold(n)   which neurons spike; the spike is stamped t_n (the start of the step that
+ *                  crossed, as Brian2 stamps it)
+ *   (synapses)     events due at n are added into receptor arrays; they act from step n + 1
+ *   reset(n)       spiking neurons are reset and start their refractory period
+ */
+
+/** Where synaptic events land: `array[post] += sign · weight`. */
+export interface Receptor {
+  readonly array: Float64Array;
+  readonly sign: 1 | -1;
+}
+
+/** n neurons of one model, their state in typed arrays. */
+export interface NeuronGroup {
+  readonly n: number;
+  /** Advance every neuron from t_n to t_n + dt. */
+  integrate(step: number): void;
+  /** Write the indices of the neurons that spike at this step into `out`; return how many. */
+  threshold(step: number, out: Int32Array): number;
+  /** Reset the `count` neurons listed in `spikes`. */
+  reset(spikes: Int32Array, count: number, step: number): void;
+  /** The array a receptor name ('exc', 'inh') adds into, and its sign. */
+  receptor(name: string): Receptor;
+  /** A state variable by name (for monitors and initial values). */
+  variable(name: string): Float64Array;
+  /** The constant drive of each neuron (model units: see the model's `driveUnit`). */
+  readonly drive: Float64Array;
+  /** Back to the state right after creation (initial values are set by the caller). */
+  clear(): void;
+}
+
+export interface NeuronModel<P extends object = any> {
+  /** Identifier used in specs, e.g. `lif-exp`. */
+  readonly name: string;
+  readonly title: string;
+  readonly defaults: Readonly<P>;
+  readonly receptors: readonly string[];
+  /** Variables a state monitor may record; the first is the membrane potential. */
+  readonly variables: readonly string[];
+  /** Unit of the per-neuron constant drive. */
+  readonly driveUnit: string;
+  /** The refractory period of a parameter set, in ms (for spec checks). */
+  refractoryMs(p: P): number;
+  create(n: number, params: P, dtMs: number, adaptation?: ThresholdAdaptation): NeuronGroup;
+}
+
+/**
+ * Intrinsic threshold adaptation (homeostasis of excitability, as in Diehl & Cook 2015):
+ *   τθ dθ/dt = −θ          θ relaxes to 0 between spikes
+ *   θ ← θ + Δθ at a spike  every spike raises the neuron's own threshold
+ *   spike when v > v_th + θ
+ */
+export interface ThresholdAdaptation {
+  incrementMv: number;
+  tauMs: number;
+}
+
+/** Steps in a duration, rounded the way Brian2's `timestep()` rounds. */
+export function stepsOf(ms: number, dtMs: number): number {
+  return Math.floor((ms + 1e-3 * dtMs) / dtMs);
+}
