@@ -7,8 +7,9 @@ import { InputError } from '../core/errors';
 import type { Experiment } from './experiment';
 import { formatIssues, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
+import { networkExperiment } from './spiking-network';
 
-export const experiments: readonly Experiment[] = [sdrExperiment];
+export const experiments: readonly Experiment[] = [sdrExperiment, networkExperiment];
 
 export function findExperiment(kind: string): Experiment | undefined {
   return experiments.find((e) => e.kind === kind);

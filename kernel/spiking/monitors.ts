@@ -4,6 +4,7 @@
  * downsampled views for streaming to the editor; the full records go to traces/ files.
  */
 import type { Monitor, Population } from './network';
+import type { NeuronGroup } from './neurons/types';
 import type { Emitter } from './sources';
 
 /** A growable typed buffer. */
@@ -78,17 +79,19 @@ export class StateMonitor implements Monitor {
   private readonly values: Grow<Float64Array>[];
   constructor(
     readonly name: string,
-    private readonly array: Float64Array,
+    private readonly group: NeuronGroup,
+    private readonly variable: string,
     readonly neurons: readonly number[],
     private readonly every = 1,
   ) {
+    group.get(variable, 0); // fail now on an unknown variable
     this.values = neurons.map(() => new Grow(new Float64Array(256)));
   }
 
   sample(step: number): void {
     if (step % this.every !== 0) return;
     this.steps.push(step);
-    for (let k = 0; k < this.neurons.length; k++) this.values[k].push(this.array[this.neurons[k]]);
+    for (let k = 0; k < this.neurons.length; k++) this.values[k].push(this.group.get(this.variable, this.neurons[k]));
   }
 
   /** Values of the k-th recorded neuron. */
@@ -100,11 +103,14 @@ export class StateMonitor implements Monitor {
 /** Population spike counts per bin → mean rate per neuron (Hz). */
 export class RateMonitor implements Monitor {
   private readonly counts = new Grow(new Float64Array(64));
+  /** Spikes over the whole run, complete bins or not. */
+  total = 0;
   private inBin = 0;
   private binFill = 0;
   constructor(readonly name: string, readonly source: Emitter | Population, readonly binSteps: number, private readonly dtMs: number) {}
 
   record(): void {
+    this.total += this.source.count;
     this.inBin += this.source.count;
     if (++this.binFill === this.binSteps) {
       this.counts.push(this.inBin);

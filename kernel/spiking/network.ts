@@ -5,8 +5,7 @@
  * Step n (t_n = n·dt), Brian2's schedule:
  *   state monitors sample            the state at t_n (Brian2 records at the start of a step)
  *   sources emit                     spike arrays, Poisson trains, external input
- *   groups integrate                 t_n → t_n + dt
- *   groups threshold                 spikes stamped t_n
+ *   groups step                      integrate t_n → t_n + dt, threshold: spikes stamped t_n
  *   projections propagate            delays, transmission, plasticity
  *   groups reset                     v ← v_reset, refractory starts
  *   spike monitors record            this step's spikes
@@ -75,10 +74,9 @@ export class Network {
     for (let n = this.step; n < end; n++) {
       for (let m = 0; m < samplers.length; m++) samplers[m].sample!(n);
       for (let s = 0; s < sources.length; s++) sources[s].emit(n);
-      for (let p = 0; p < populations.length; p++) populations[p].group.integrate(n);
       for (let p = 0; p < populations.length; p++) {
         const pop = populations[p];
-        pop.count = pop.group.threshold(n, pop.spikes);
+        pop.count = pop.group.step(n, pop.spikes);
       }
       for (let j = 0; j < projections.length; j++) projections[j].propagate(n);
       for (let p = 0; p < populations.length; p++) {

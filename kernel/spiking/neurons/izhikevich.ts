@@ -35,15 +35,16 @@ class IzhikevichGroup implements NeuronGroup {
     this.u = new Float64Array(n);
     this.drive = new Float64Array(n);
     this.jump = new Float64Array(n);
-    this.exc = { array: this.jump, sign: 1 };
-    this.inh = { array: this.jump, sign: -1 };
+    this.exc = { array: this.jump, sign: 1, scale: 1 };
+    this.inh = { array: this.jump, sign: -1, scale: 1 };
   }
 
-  integrate(_step: number): void {
+  step(_n: number, out: Int32Array): number {
     const { v, u, drive, jump, dtMs: h } = this;
-    const { a, b } = this.p;
+    const { a, b, vPeakMv } = this.p;
     const rk4 = this.p.method === 'rk4';
-    for (let i = 0; i < this.n; i++) {
+    let count = 0;
+    for (let i = 0, size = this.n; i < size; i++) {
       const v0 = v[i], u0 = u[i], I = drive[i];
       if (!rk4) {
         v[i] = v0 + h * dv(v0, u0, I) + jump[i]; // Euler: v ← v + dt·dv/dt (both from old v, u)
@@ -57,14 +58,8 @@ class IzhikevichGroup implements NeuronGroup {
         u[i] = u0 + (h / 6) * (k1u + 2 * k2u + 2 * k3u + k4u);
       }
       jump[i] = 0;
+      if (v[i] >= vPeakMv) out[count++] = i; // spike when v ≥ v_peak
     }
-  }
-
-  threshold(_step: number, out: Int32Array): number {
-    let count = 0;
-    const { v } = this;
-    const peak = this.p.vPeakMv;
-    for (let i = 0; i < this.n; i++) if (v[i] >= peak) out[count++] = i; // v ≥ v_peak
     return count;
   }
 
@@ -82,9 +77,20 @@ class IzhikevichGroup implements NeuronGroup {
     throw new Error(`no receptor "${name}"`);
   }
 
-  variable(name: string): Float64Array {
+  get(name: string, i: number): number {
+    return this.storage(name)[i];
+  }
+
+  set(name: string, values: ArrayLike<number> | number): void {
+    const a = this.storage(name);
+    if (typeof values === 'number') a.fill(values);
+    else a.set(values);
+  }
+
+  private storage(name: string): Float64Array {
     if (name === 'v') return this.v;
     if (name === 'u') return this.u;
+    if (name === 'drive') return this.drive;
     throw new Error(`no variable "${name}"`);
   }
 

@@ -45,25 +45,27 @@ class LifCondGroup extends LifGroup {
     this.gL = p.cmNf / p.tauMemMs;
     this.de = Math.exp(-dtMs / p.tauExcMs);
     this.di = Math.exp(-dtMs / p.tauInhMs);
-    this.exc = { array: this.ge, sign: 1 };
-    this.inh = { array: this.gi, sign: 1 };
+    this.exc = { array: this.ge, sign: 1, scale: 1 };
+    this.inh = { array: this.gi, sign: 1, scale: 1 };
   }
 
-  integrate(step: number): void {
-    const { v, ge, gi, drive, lastSpike, refSteps, gL, de, di } = this;
+  step(n: number, out: Int32Array): number {
+    const { v, ge, gi, drive, gL, de, di, vThreshMv } = this;
     const { cmNf, vRestMv, eExcMv, eInhMv } = this.p;
     const dt = this.dtMs;
-    for (let i = 0; i < this.n; i++) {
+    let count = 0;
+    for (let i = 0, size = this.n; i < size; i++) {
       const e = ge[i];
       const h = gi[i];
-      if (step - lastSpike[i] >= refSteps) {
-        const g = gL + e + h; // G = gL + ge + gi
-        const vInf = (gL * vRestMv + e * eExcMv + h * eInhMv + drive[i]) / g; // v∞
-        v[i] = vInf + (v[i] - vInf) * Math.exp((-g * dt) / cmNf); // v ← v∞ + (v − v∞)e^(−G·dt/cm)
-      }
+      const g = gL + e + h; // G = gL + ge + gi
+      const vInf = (gL * vRestMv + e * eExcMv + h * eInhMv + drive[i]) / g; // v∞
+      const x = vInf + (v[i] - vInf) * Math.exp((-g * dt) / cmNf); // v ← v∞ + (v − v∞)e^(−G·dt/cm)
+      v[i] = x;
+      if (x > vThreshMv) out[count++] = i; // spike when v > v_th
       ge[i] = e * de; // ge ← ge·e^(−dt/τe)
       gi[i] = h * di; // gi ← gi·e^(−dt/τi)
     }
+    return this.settle(n, out, count); // refractory neurons held at v_reset
   }
 
   receptor(name: string): Receptor {

@@ -34,20 +34,22 @@ class LifDeltaGroup extends LifGroup {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
     this.jump = new Float64Array(n);
     this.decay = Math.exp(-dtMs / p.tauMemMs);
-    this.exc = { array: this.jump, sign: 1 };
-    this.inh = { array: this.jump, sign: -1 };
+    this.exc = { array: this.jump, sign: 1, scale: 1 };
+    this.inh = { array: this.jump, sign: -1, scale: 1 };
   }
 
-  integrate(step: number): void {
-    const { v, jump, drive, decay, lastSpike, refSteps } = this;
+  step(n: number, out: Int32Array): number {
+    const { v, jump, drive, decay, vThreshMv } = this;
     const vRest = this.p.vRestMv;
-    for (let i = 0; i < this.n; i++) {
-      if (step - lastSpike[i] >= refSteps) {
-        const vInf = vRest + drive[i]; // v∞ = v_rest + D
-        v[i] = vInf + (v[i] - vInf) * decay + jump[i]; // v ← v∞ + (v − v∞)e^(−dt/τm) + J
-      }
+    let count = 0;
+    for (let i = 0, size = this.n; i < size; i++) {
+      const vInf = vRest + drive[i]; // v∞ = v_rest + D
+      const x = vInf + (v[i] - vInf) * decay + jump[i]; // v ← v∞ + (v − v∞)e^(−dt/τm) + J
+      v[i] = x;
       jump[i] = 0;
+      if (x > vThreshMv) out[count++] = i; // spike when v > v_th
     }
+    return this.settle(n, out, count); // refractory: held at v_reset, jumps dropped
   }
 
   receptor(name: string): Receptor {

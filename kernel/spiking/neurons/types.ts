@@ -4,34 +4,40 @@
  * advanced in place, one fixed step at a time: no allocation per step or per spike.
  *
  * One step n (time t_n = n·dt), in the engine's order (Brian2's schedule):
- *   integrate(n)   every neuron t_n → t_n + dt; refractory neurons are held
- *   threshold(n)   which neurons spike; the spike is stamped t_n (the start of the step that
- *                  crossed, as Brian2 stamps it)
+ *   step(n)        every neuron t_n → t_n + dt (refractory neurons are held), then the
+ *                  threshold: which neurons spike, stamped t_n (the start of the step that
+ *                  crossed, as Brian2 stamps it). One pass over the neurons does both.
  *   (synapses)     events due at n are added into receptor arrays; they act from step n + 1
  *   reset(n)       spiking neurons are reset and start their refractory period
  */
 
-/** Where synaptic events land: `array[post] += sign · weight`. */
+/**
+ * Where synaptic events land: `array[post] += sign · scale · weight`. `scale` is 1 unless the
+ * model stores a variable rescaled (lif-exp keeps its currents divided by a shared decay
+ * factor, which saves two stores per neuron per step); read it at each delivery.
+ */
 export interface Receptor {
   readonly array: Float64Array;
   readonly sign: 1 | -1;
+  scale: number;
 }
 
 /** n neurons of one model, their state in typed arrays. */
 export interface NeuronGroup {
   readonly n: number;
-  /** Advance every neuron from t_n to t_n + dt. */
-  integrate(step: number): void;
-  /** Write the indices of the neurons that spike at this step into `out`; return how many. */
-  threshold(step: number, out: Int32Array): number;
+  /**
+   * Advance every neuron from t_n to t_n + dt and write the indices of those that spike into
+   * `out`; return how many.
+   */
+  step(n: number, out: Int32Array): number;
   /** Reset the `count` neurons listed in `spikes`. */
   reset(spikes: Int32Array, count: number, step: number): void;
   /** The array a receptor name ('exc', 'inh') adds into, and its sign. */
   receptor(name: string): Receptor;
-  /** A state variable by name (for monitors and initial values). */
-  variable(name: string): Float64Array;
-  /** The constant drive of each neuron (model units: see the model's `driveUnit`). */
-  readonly drive: Float64Array;
+  /** State variable `name` of neuron i (for monitors); 'drive' is the constant drive (see `driveUnit`). */
+  get(name: string, i: number): number;
+  /** Set state variable `name` of every neuron (initial values). */
+  set(name: string, values: ArrayLike<number> | number): void;
   /** Back to the state right after creation (initial values are set by the caller). */
   clear(): void;
 }

@@ -21,8 +21,8 @@ describe('agreement with Brian2 (exact fixtures)', () => {
     const net = new Network(g.dtMs);
     const { tau_m, v_rest, v_reset, v_th, t_ref } = g.params;
     const pop = net.addPopulation('lif', lifDelta.create(10, { tauMemMs: tau_m, vRestMv: v_rest, vResetMv: v_reset, vThreshMv: v_th, tRefMs: t_ref }, g.dtMs));
-    pop.group.drive.set(g.drive);
-    pop.group.variable('v').fill(v_rest);
+    pop.group.set('drive', g.drive);
+    pop.group.set('v', v_rest);
     const mon = net.addMonitor(new SpikeMonitor('lif', pop));
     net.run(Math.round(g.durationMs / g.dtMs));
     assert.ok(g.spikes.steps.length > 100, 'the fixture has spikes to compare');
@@ -34,11 +34,11 @@ describe('agreement with Brian2 (exact fixtures)', () => {
     const net = new Network(g.dtMs);
     const { a, b, c, d, v_peak } = g.params;
     const pop = net.addPopulation('izh', izhikevich.create(10, { a, b, c, d, vPeakMv: v_peak, method: 'euler' }, g.dtMs));
-    pop.group.drive.set(g.drive);
-    pop.group.variable('v').fill(c);
-    pop.group.variable('u').fill(b * c);
+    pop.group.set('drive', g.drive);
+    pop.group.set('v', c);
+    pop.group.set('u', b * c);
     const mon = net.addMonitor(new SpikeMonitor('izh', pop));
-    const vmon = net.addMonitor(new StateMonitor('v9', pop.group.variable('v'), [9]));
+    const vmon = net.addMonitor(new StateMonitor('v9', pop.group, 'v', [9]));
     net.run(Math.round(g.durationMs / g.dtMs));
     assert.ok(g.spikes.steps.length > 20);
     assert.deepStrictEqual(spikeKeys(mon.spikes()), spikeKeys(g.spikes));
@@ -60,8 +60,8 @@ describe('agreement with Brian2 (exact fixtures)', () => {
     const cur = net.addPopulation('cur', lifExp.create(3, { tauMemMs: c.tau_m, tauExcMs: c.tau_e, tauInhMs: c.tau_i, vRestMv: c.v_rest, vResetMv: c.v_reset, vThreshMv: c.v_th, tRefMs: c.t_ref }, dt));
     const k = g.conductance;
     const cond = net.addPopulation('cond', lifCond.create(3, { cmNf: k.c_m, tauMemMs: k.tau_m, tauExcMs: k.tau_e, tauInhMs: k.tau_i, eExcMv: k.e_e, eInhMv: k.e_i, vRestMv: k.v_rest, vResetMv: k.v_reset, vThreshMv: k.v_th, tRefMs: k.t_ref }, dt));
-    cur.group.variable('v').fill(c.v_rest);
-    cond.group.variable('v').fill(k.v_rest);
+    cur.group.set('v', c.v_rest);
+    cond.group.set('v', k.v_rest);
     const rng = new Rng(1);
     for (const [pop, kind] of [[cur, 'cur'], [cond, 'cond']] as const) {
       for (const [receptor, range, w, delayMs] of [
@@ -75,8 +75,8 @@ describe('agreement with Brian2 (exact fixtures)', () => {
     }
     const mCur = net.addMonitor(new SpikeMonitor('cur', cur));
     const mCond = net.addMonitor(new SpikeMonitor('cond', cond));
-    const vCur = net.addMonitor(new StateMonitor('vcur', cur.group.variable('v'), [0], 10));
-    const vCond = net.addMonitor(new StateMonitor('vcond', cond.group.variable('v'), [0], 10));
+    const vCur = net.addMonitor(new StateMonitor('vcur', cur.group, 'v', [0], 10));
+    const vCond = net.addMonitor(new StateMonitor('vcond', cond.group, 'v', [0], 10));
     net.run(Math.round(g.durationMs / dt));
     assert.ok(g.currentSpikes.steps.length >= 20 && g.conductanceSpikes.steps.length >= 100);
     assert.deepStrictEqual(spikeKeys(mCur.spikes()), spikeKeys(g.currentSpikes));
