@@ -8,8 +8,9 @@ import type { Experiment } from './experiment';
 import { formatIssues, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { networkExperiment } from './spiking-network';
+import { spatialExperiment } from './spiking-spatial-stdp';
 
-export const experiments: readonly Experiment[] = [sdrExperiment, networkExperiment];
+export const experiments: readonly Experiment[] = [sdrExperiment, networkExperiment, spatialExperiment];
 
 export function findExperiment(kind: string): Experiment | undefined {
   return experiments.find((e) => e.kind === kind);

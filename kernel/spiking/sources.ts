@@ -3,7 +3,6 @@
  *   SpikeTimesSource   given spike times per neuron (PyNN SpikeSourceArray, Brian2 SpikeGeneratorGroup)
  *   PoissonSource      independent Poisson trains (Brian2 PoissonGroup: each neuron spikes in a
  *                      step with probability rate·dt)
- *   ExternalSource     spikes set from outside before each step (the input port of a System)
  * and `encodeBits`, the bit-pattern encoder of the supervised STDP paper.
  */
 import type { Rng } from '../core/rng';
@@ -115,40 +114,6 @@ export class PoissonSource implements Source {
   clear(): void {
     this.count = 0;
     this.nextSlot = -1;
-  }
-}
-
-/** Spikes set from outside for the coming step (a System's input port). */
-export class ExternalSource implements Source {
-  readonly spikes: Int32Array;
-  count = 0;
-  private readonly pending: Int32Array;
-  private pendingCount = 0;
-
-  constructor(readonly n: number) {
-    this.spikes = new Int32Array(n);
-    this.pending = new Int32Array(n);
-  }
-
-  /** The neurons that spike at the next step. */
-  set(ids: ArrayLike<number>): void {
-    if (ids.length > this.n) throw new RangeError(`${ids.length} spikes for ${this.n} neurons`);
-    for (let k = 0; k < ids.length; k++) {
-      if (!(ids[k] >= 0 && ids[k] < this.n)) throw new RangeError(`spike index ${ids[k]} outside 0…${this.n - 1}`);
-      this.pending[k] = ids[k];
-    }
-    this.pendingCount = ids.length;
-  }
-
-  emit(): void {
-    this.spikes.set(this.pending.subarray(0, this.pendingCount));
-    this.count = this.pendingCount;
-    this.pendingCount = 0;
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.pendingCount = 0;
   }
 }
 
