@@ -40,7 +40,7 @@ def simulate(k, duration_s=1.0):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
-    ap.add_argument('--seeds', type=int, default=20)
+    ap.add_argument('--seeds', type=int, default=100)
     ap.add_argument('--time', type=int, default=None)
     a = ap.parse_args()
     if a.time is not None:
