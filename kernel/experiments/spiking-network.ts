@@ -76,11 +76,10 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
     });
     const metrics: Record<string, number> = { steps: total, synapses, simSeconds: round(simWall / 1000), wallSeconds: round((performance.now() - wall0) / 1000) };
     const seconds = spec.durationMs / 1000;
-    const populations = net.populations.map((p) => {
-      const spikes = rateMonitors.find((m) => m.name === p.name)!.total;
-      metrics[`rate_${p.name}`] = round(spikes / p.n / seconds);
-      metrics[`spikes_${p.name}`] = spikes;
-      return { name: p.name, size: p.n, spikes, rateHz: metrics[`rate_${p.name}`] };
+    const populations = rateMonitors.map((m) => {
+      metrics[`rate_${m.name}`] = round(m.total / m.source.n / seconds);
+      metrics[`spikes_${m.name}`] = m.total;
+      return { name: m.name, size: m.source.n, spikes: m.total, rateHz: metrics[`rate_${m.name}`] };
     });
     const plastic = projections.filter((p) => p.plastic).map((p) => {
       const { wMin, wMax } = p.projection.stdp!.p;

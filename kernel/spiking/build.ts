@@ -100,7 +100,7 @@ export function buildNetwork(spec: NetworkSpec, rng: Rng): BuiltNetwork {
     return { label, population: m.population, variable: m.variable, monitor: net.addMonitor(new StateMonitor(label, pop.group, m.variable, m.neurons, every)) };
   });
   const bin = Math.max(1, stepsOf(spec.monitors.rateBinMs, dt));
-  const rateMonitors = [...populations.values()].map((p) => net.addMonitor(new RateMonitor(p.name, p, bin, dt)));
+  const rateMonitors = [...emitters.entries()].map(([name, e]) => net.addMonitor(new RateMonitor(name, e, bin, dt)));
   return { net, emitters, projections, spikeMonitors, stateMonitors, rateMonitors };
 }
 

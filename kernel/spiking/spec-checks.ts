@@ -92,7 +92,7 @@ export function checkNetwork(spec: NetworkShape, ctx: z.RefinementCtx): void {
     if (p) {
       if (!(p.wMin < p.wMax)) issue(at('plasticity', 'wMax'), `wMax (${p.wMax}) must be above wMin (${p.wMin})`);
       if (p.windowMs !== undefined && p.pairing === 'all-to-all') issue(at('plasticity', 'windowMs'), 'a window applies to nearest pairings; all-to-all traces have none');
-      if ('normal' in (j.weight as object)) issue(at('weight'), `unbounded weights: a normal draw can leave [${p.wMin}, ${p.wMax}]; use a uniform range`);
+      if (typeof j.weight === 'object' && !Array.isArray(j.weight) && 'normal' in j.weight) issue(at('weight'), `unbounded weights: a normal draw can leave [${p.wMin}, ${p.wMax}]; use a uniform range`);
       else if (lowest(j.weight) < p.wMin || highest(j.weight) > p.wMax) issue(at('weight'), `initial weights must lie within [wMin, wMax] = [${p.wMin}, ${p.wMax}]`);
     }
   });

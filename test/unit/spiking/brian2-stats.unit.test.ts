@@ -22,7 +22,7 @@ function stdpRun(spec: any, seed: number): { rateHz: number[]; weightHist: numbe
   b.net.run(Math.round(spec.durationMs / spec.dtMs));
   const w = b.projections[0].projection.w;
   const wMax = spec.projections[0].plasticity.wMax;
-  return { rateHz: b.rateMonitors[0].rates(), weightHist: histogram(w.map((x) => x / wMax), 0, 1, 20) };
+  return { rateHz: b.rateMonitors.find((m) => m.name === 'out')!.rates(), weightHist: histogram(w.map((x) => x / wMax), 0, 1, 20) };
 }
 
 /**
@@ -65,7 +65,7 @@ describe('agreement with Brian2 (statistical)', function () {
     for (let s = 1; s <= 100; s++) {
       const b = buildNetwork(spec, new Rng(s));
       b.net.run(Math.round(spec.durationMs / spec.dtMs));
-      rates.push(b.rateMonitors[0].total / 4000 / (spec.durationMs / 1000));
+      rates.push(b.rateMonitors.find((m) => m.name === 'P')!.total / 4000 / (spec.durationMs / 1000));
     }
     const theirs = c.runs.map((r: { rateHz: number }) => r.rateHz);
     assert.ok(theirs.length >= 100, 'the golden has 100 Brian2 seeds');
