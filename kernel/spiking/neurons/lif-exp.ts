@@ -8,7 +8,8 @@
  *   Ie ← Ie + w,  Ii ← Ii + w               at each arriving spike (w ≥ 0, mV)
  *
  * The linear system has the exact one-step solution (Brian2's `method='linear'`):
- *   v(t+dt) = v∞ + (v − v∞)·Pm + Ie·Pe − Ii·Pi     v∞ = v_rest + D, Pm = e^(−dt/τm)
+ *   v(t+dt) = v∞(1 − Pm) + (Ie·Pe − Ii·Pi) + Pm·v   v∞ = v_rest + D, Pm = e^(−dt/τm)
+ *                                                  (grouped as Brian2's generated code groups it)
  *   Px = τx/(τx − τm)·(e^(−dt/τx) − e^(−dt/τm))     (dt/τm·e^(−dt/τm) when τx = τm)
  *   Ie ← Ie·e^(−dt/τe),  Ii ← Ii·e^(−dt/τi)
  * While refractory v is held; the currents keep decaying.
@@ -46,7 +47,7 @@ class LifExpGroup extends LifGroup {
   private readonly ieHat: Float64Array;
   private readonly iiHat: Float64Array;
   private eScale = 1;
-  private readonly vInf: Float64Array;
+  private readonly k0: Float64Array;
   private uniform = true;
   private iScale = 1;
   private readonly pm: number;
@@ -60,32 +61,33 @@ class LifExpGroup extends LifGroup {
   constructor(n: number, private readonly p: LifExpParams, dtMs: number, adaptation?: ThresholdAdaptation) {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
     this.ieHat = new Float64Array(n);
-    this.vInf = new Float64Array(n).fill(p.vRestMv);
+    this.k0 = new Float64Array(n);
     this.iiHat = new Float64Array(n);
     this.pm = Math.exp(-dtMs / p.tauMemMs);
     this.pe = currentPropagator(dtMs, p.tauMemMs, p.tauExcMs);
     this.pi = currentPropagator(dtMs, p.tauMemMs, p.tauInhMs);
     this.de = Math.exp(-dtMs / p.tauExcMs);
     this.di = Math.exp(-dtMs / p.tauInhMs);
+    this.driveChanged();
     this.exc = { array: this.ieHat, sign: 1, scale: 1 };
     this.inh = { array: this.iiHat, sign: 1, scale: 1 };
   }
 
   step(n: number, out: Int32Array): number {
-    const { v, ieHat, iiHat, vInf, pm, vThreshMv } = this;
+    const { v, ieHat, iiHat, k0, pm, vThreshMv } = this;
     const ce = this.pe * this.eScale; // Ie·Pe = Ê·(E·Pe)
     const ci = this.pi * this.iScale;
     let count = 0;
     if (this.uniform) {
-      const vi = vInf[0]; // the same v∞ for all (no per-neuron drive): one load less per neuron
+      const c = k0[0]; // the same v∞ for all (no per-neuron drive): one load less per neuron
       for (let i = 0, size = this.n; i < size; i++) {
-        const x = vi + (v[i] - vi) * pm + ieHat[i] * ce - iiHat[i] * ci; // exact v(t+dt)
+        const x = c + (ieHat[i] * ce - iiHat[i] * ci) + pm * v[i]; // exact v(t+dt)
         v[i] = x;
         if (x > vThreshMv) out[count++] = i; // spike when v > v_th
       }
     } else {
       for (let i = 0, size = this.n; i < size; i++) {
-        const x = vInf[i] + (v[i] - vInf[i]) * pm + ieHat[i] * ce - iiHat[i] * ci; // exact v(t+dt)
+        const x = k0[i] + (ieHat[i] * ce - iiHat[i] * ci) + pm * v[i]; // exact v(t+dt)
         v[i] = x;
         if (x > vThreshMv) out[count++] = i; // spike when v > v_th
       }
@@ -98,10 +100,10 @@ class LifExpGroup extends LifGroup {
     return this.settle(n, out, count); // refractory neurons held at v_reset
   }
 
-  /** v∞ = v_rest + D, kept per neuron since D only changes when set. */
+  /** v∞(1 − Pm) with v∞ = v_rest + D, kept per neuron since D only changes when set. */
   protected override driveChanged(): void {
-    for (let i = 0; i < this.n; i++) this.vInf[i] = this.p.vRestMv + this.drive[i];
-    this.uniform = this.vInf.every((x) => x === this.vInf[0]);
+    for (let i = 0; i < this.n; i++) this.k0[i] = (this.p.vRestMv + this.drive[i]) * (1 - this.pm);
+    this.uniform = this.k0.every((x) => x === this.k0[0]);
   }
 
   private renormalise(): void {
