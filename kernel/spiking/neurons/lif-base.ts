@@ -38,8 +38,9 @@ export abstract class LifGroup implements NeuronGroup {
     tRefMs: number,
     protected readonly dtMs: number,
     adaptation?: ThresholdAdaptation,
+    v?: Float64Array,
   ) {
-    this.v = new Float64Array(n);
+    this.v = v ?? new Float64Array(n);
     this.drive = new Float64Array(n);
     this.lastSpike = new Int32Array(n).fill(NEVER);
     this.theta = new Float64Array(n);

@@ -17,9 +17,11 @@
  * Storage: every neuron's currents decay by the same factor each step, so we keep them as
  * Ie = Ê·E with one shared factor E (E ← E·e^(−dt/τe) per step; arriving weights add w/E to Ê),
  * renormalising when E gets small. The arithmetic is the same up to rounding; it saves two
- * stores per neuron per step, which halves the cost of this loop.
+ * stores per neuron per step, which halves the cost of this loop. The loop itself runs as
+ * WebAssembly SIMD (./lif-exp-kernel.ts, bit-identical to the JavaScript loop kept below).
  */
 import { LifGroup } from './lif-base';
+import { lifExpKernel, type LifExpKernel } from './lif-exp-kernel';
 import type { NeuronModel, Receptor, ThresholdAdaptation } from './types';
 
 export interface LifExpParams {
@@ -47,9 +49,9 @@ class LifExpGroup extends LifGroup {
   private readonly ieHat: Float64Array;
   private readonly iiHat: Float64Array;
   private eScale = 1;
-  private readonly k0: Float64Array;
-  private uniform = true;
   private iScale = 1;
+  /** v∞(1 − Pm) per neuron, v∞ = v_rest + D. */
+  private readonly k0: Float64Array;
   private readonly pm: number;
   private readonly pe: number;
   private readonly pi: number;
@@ -58,11 +60,11 @@ class LifExpGroup extends LifGroup {
   private readonly exc: Receptor;
   private readonly inh: Receptor;
 
-  constructor(n: number, private readonly p: LifExpParams, dtMs: number, adaptation?: ThresholdAdaptation) {
-    super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
-    this.ieHat = new Float64Array(n);
-    this.k0 = new Float64Array(n);
-    this.iiHat = new Float64Array(n);
+  constructor(n: number, private readonly p: LifExpParams, dtMs: number, adaptation: ThresholdAdaptation | undefined, private readonly kernel: LifExpKernel | undefined) {
+    super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation, kernel?.v);
+    this.ieHat = kernel?.ie ?? new Float64Array(n);
+    this.iiHat = kernel?.ii ?? new Float64Array(n);
+    this.k0 = kernel?.k0 ?? new Float64Array(n);
     this.pm = Math.exp(-dtMs / p.tauMemMs);
     this.pe = currentPropagator(dtMs, p.tauMemMs, p.tauExcMs);
     this.pi = currentPropagator(dtMs, p.tauMemMs, p.tauInhMs);
@@ -74,18 +76,13 @@ class LifExpGroup extends LifGroup {
   }
 
   step(n: number, out: Int32Array): number {
-    const { v, ieHat, iiHat, k0, pm, vThreshMv } = this;
     const ce = this.pe * this.eScale; // Ie·Pe = Ê·(E·Pe)
     const ci = this.pi * this.iScale;
-    let count = 0;
-    if (this.uniform) {
-      const c = k0[0]; // the same v∞ for all (no per-neuron drive): one load less per neuron
-      for (let i = 0, size = this.n; i < size; i++) {
-        const x = c + (ieHat[i] * ce - iiHat[i] * ci) + pm * v[i]; // exact v(t+dt)
-        v[i] = x;
-        if (x > vThreshMv) out[count++] = i; // spike when v > v_th
-      }
-    } else {
+    let count: number;
+    if (this.kernel) count = this.kernel.step(ce, ci, this.pm, this.vThreshMv, out);
+    else {
+      const { v, ieHat, iiHat, k0, pm, vThreshMv } = this;
+      count = 0;
       for (let i = 0, size = this.n; i < size; i++) {
         const x = k0[i] + (ieHat[i] * ce - iiHat[i] * ci) + pm * v[i]; // exact v(t+dt)
         v[i] = x;
@@ -103,7 +100,6 @@ class LifExpGroup extends LifGroup {
   /** v∞(1 − Pm) with v∞ = v_rest + D, kept per neuron since D only changes when set. */
   protected override driveChanged(): void {
     for (let i = 0; i < this.n; i++) this.k0[i] = (this.p.vRestMv + this.drive[i]) * (1 - this.pm);
-    this.uniform = this.k0.every((x) => x === this.k0[0]);
   }
 
   private renormalise(): void {
@@ -149,5 +145,10 @@ export const lifExp: NeuronModel<LifExpParams> = {
   variables: ['v', 'ie', 'ii'],
   driveUnit: 'mV (R·I)',
   refractoryMs: (p) => p.tRefMs,
-  create: (n, p, dtMs, adaptation) => new LifExpGroup(n, p, dtMs, adaptation),
+  create: (n, p, dtMs, adaptation) => createLifExp(n, p, dtMs, adaptation),
 };
+
+/** A lif-exp group; `simd: false` forces the JavaScript loop (tests compare the two). */
+export function createLifExp(n: number, p: LifExpParams, dtMs: number, adaptation?: ThresholdAdaptation, simd = true) {
+  return new LifExpGroup(n, p, dtMs, adaptation, simd ? lifExpKernel(n) : undefined);
+}
