@@ -59,7 +59,7 @@ export class Projection {
   propagate(n: number): void {
     const { rowStart, target, w } = this;
     const arr = this.receptor.array;
-    const gain = this.receptor.sign * this.receptor.scale * this.scale;
+    const gain = this.receptor.sign * this.receptor.scale[0] * this.scale;
     const stdp = this.stdp;
     const axonal = stdp !== undefined && stdp.p.timing === 'axonal';
     let due = this.pre.spikes;

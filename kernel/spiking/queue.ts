@@ -27,7 +27,7 @@ export class SpikeQueue {
       grown.set(buf.subarray(0, c));
       this.slots[s] = buf = grown;
     }
-    buf.set(ids.subarray(0, count), c);
+    for (let k = 0; k < count; k++) buf[c + k] = ids[k]; // (subarray() would allocate)
     this.counts[s] = c + count;
   }
 

@@ -78,7 +78,8 @@ export class PoissonSource implements Source {
   private readonly logQ: number;
   private readonly startStep: number;
   private readonly stopStep: number;
-  private nextSlot = 0;
+  /** The next slot that fires (a typed array: it passes 2^30, beyond V8's small integers). */
+  private readonly next = new Float64Array(1);
 
   constructor(readonly n: number, readonly rateHz: number, dtMs: number, private readonly rng: Rng, startMs = 0, stopMs = Infinity) {
     this.spikes = new Int32Array(n);
@@ -101,19 +102,21 @@ export class PoissonSource implements Source {
     if (step >= this.startStep && step < this.stopStep) {
       const n = this.n;
       const base = step * n;
-      if (this.nextSlot < base) this.nextSlot = base + this.gap(); // first active step
+      let slot = this.next[0];
+      if (slot < base) slot = base + this.gap(); // first active step
       const end = base + n;
-      while (this.nextSlot < end) {
-        this.spikes[count++] = this.nextSlot - base;
-        this.nextSlot += 1 + this.gap();
+      while (slot < end) {
+        this.spikes[count++] = slot - base;
+        slot += 1 + this.gap();
       }
+      this.next[0] = slot;
     }
     this.count = count;
   }
 
   clear(): void {
     this.count = 0;
-    this.nextSlot = -1;
+    this.next[0] = -1;
   }
 }
 

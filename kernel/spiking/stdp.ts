@@ -49,17 +49,10 @@ export interface PlasticTable {
 
 const NEVER = -(2 ** 30);
 
-/** e^(−k·dt/τ) for whole steps k, from a table for the common short gaps. */
-class StepDecay {
-  private readonly table: Float64Array;
-  constructor(private readonly dtOverTau: number) {
-    const len = Math.min(1 << 16, Math.ceil(40 / dtOverTau) + 1);
-    this.table = new Float64Array(len);
-    for (let k = 0; k < len; k++) this.table[k] = Math.exp(-k * dtOverTau);
-  }
-  at(k: number): number {
-    return k < this.table.length ? this.table[k] : Math.exp(-k * this.dtOverTau);
-  }
+/** e^(−k·dt/τ) for whole steps k < table length (the common short gaps); longer gaps use Math.exp. */
+function decayTable(dtOverTau: number): Float64Array {
+  const len = Math.min(1 << 16, Math.ceil(40 / dtOverTau) + 1);
+  return Float64Array.from({ length: len }, (_, k) => Math.exp(-k * dtOverTau));
 }
 
 export class Stdp {
@@ -67,8 +60,13 @@ export class Stdp {
   private readonly lastPre: Int32Array;
   private readonly y: Float64Array;
   private readonly lastPost: Int32Array;
-  private readonly plus: StepDecay;
-  private readonly minus: StepDecay;
+  // Decay tables, read inline in the loops below. No allocation per spike: the loops avoid
+  // helpers returning doubles and clip with Math.min/max (a ternary mixing a bound that is an
+  // integer, like w_min = 0, with a double makes V8 box the result on every update).
+  private readonly plus: Float64Array;
+  private readonly minus: Float64Array;
+  private readonly plusRate: number;
+  private readonly minusRate: number;
   private readonly windowSteps: number;
 
   constructor(readonly p: StdpParams, private readonly t: PlasticTable, nPre: number, nPost: number, dtMs: number) {
@@ -76,8 +74,10 @@ export class Stdp {
     this.lastPre = new Int32Array(nPre).fill(NEVER);
     this.y = new Float64Array(nPost);
     this.lastPost = new Int32Array(nPost).fill(NEVER);
-    this.plus = new StepDecay(dtMs / p.tauPlusMs);
-    this.minus = new StepDecay(dtMs / p.tauMinusMs);
+    this.plusRate = dtMs / p.tauPlusMs;
+    this.minusRate = dtMs / p.tauMinusMs;
+    this.plus = decayTable(this.plusRate);
+    this.minus = decayTable(this.minusRate);
     this.windowSteps = p.windowMs === Infinity ? Infinity : Math.floor((p.windowMs + 1e-9) / dtMs);
   }
 
@@ -85,27 +85,32 @@ export class Stdp {
   onPre(i: number, n: number): void {
     const { w, rowStart, target } = this.t;
     const { aMinus, wMin, wMax } = this.p;
+    const { plus, minus, plusRate, minusRate, lastPost } = this;
     const mult = this.p.weightDependence === 'multiplicative';
     if (this.p.pairing === 'all-to-all') {
-      this.x[i] = this.x[i] * this.plus.at(n - this.lastPre[i]) + 1; // x_i ← x_i·e^(−Δ/τ+) + 1
+      const gap = n - this.lastPre[i];
+      this.x[i] = this.x[i] * (gap < plus.length ? plus[gap] : Math.exp(-gap * plusRate)) + 1; // x_i ← x_i·e^(−Δ/τ+) + 1
       this.lastPre[i] = n;
       for (let k = rowStart[i]; k < rowStart[i + 1]; k++) {
         const j = target[k];
-        if (this.lastPost[j] === NEVER) continue;
-        const y = this.y[j] * this.minus.at(n - this.lastPost[j]); // y_j(t) decayed
-        w[k] = clip(w[k] - aMinus * y * (mult ? w[k] - wMin : 1), wMin, wMax);
+        if (lastPost[j] === NEVER) continue;
+        const g = n - lastPost[j];
+        const y = this.y[j] * (g < minus.length ? minus[g] : Math.exp(-g * minusRate)); // y_j(t) decayed
+        const v = mult ? w[k] - aMinus * y * (w[k] - wMin) : w[k] - aMinus * y;
+        w[k] = Math.min(wMax, Math.max(wMin, v));
       }
       return;
     }
     const restricted = this.p.pairing === 'nearest-restricted';
     const prevPre = this.lastPre[i];
     for (let k = rowStart[i]; k < rowStart[i + 1]; k++) {
-      const j = target[k];
-      const post = this.lastPost[j];
-      if (post === NEVER || n - post > this.windowSteps) continue;
+      const post = lastPost[target[k]];
+      const g = n - post;
+      if (post === NEVER || g > this.windowSteps) continue;
       if (restricted && post < prevPre) continue; // another pre came after that post
-      const y = this.minus.at(n - post); // e^(Δt/τ−), Δt = t_post − t_pre ≤ 0
-      w[k] = clip(w[k] - aMinus * y * (mult ? w[k] - wMin : 1), wMin, wMax);
+      const y = g < minus.length ? minus[g] : Math.exp(-g * minusRate); // e^(Δt/τ−), Δt = t_post − t_pre ≤ 0
+      const v = mult ? w[k] - aMinus * y * (w[k] - wMin) : w[k] - aMinus * y;
+      w[k] = Math.min(wMax, Math.max(wMin, v));
     }
     this.lastPre[i] = n;
   }
@@ -114,16 +119,20 @@ export class Stdp {
   onPost(j: number, n: number): void {
     const { w, colStart, colSyn, preOf } = this.t;
     const { aPlus, wMin, wMax } = this.p;
+    const { plus, minus, plusRate, minusRate, lastPre } = this;
     const mult = this.p.weightDependence === 'multiplicative';
     if (this.p.pairing === 'all-to-all') {
-      this.y[j] = this.y[j] * this.minus.at(n - this.lastPost[j]) + 1; // y_j ← y_j·e^(−Δ/τ−) + 1
+      const gap = n - this.lastPost[j];
+      this.y[j] = this.y[j] * (gap < minus.length ? minus[gap] : Math.exp(-gap * minusRate)) + 1; // y_j ← y_j·e^(−Δ/τ−) + 1
       this.lastPost[j] = n;
       for (let c = colStart[j]; c < colStart[j + 1]; c++) {
         const k = colSyn[c];
         const i = preOf[k];
-        if (this.lastPre[i] === NEVER) continue;
-        const x = this.x[i] * this.plus.at(n - this.lastPre[i]); // x_i(t) decayed
-        w[k] = clip(w[k] + aPlus * x * (mult ? wMax - w[k] : 1), wMin, wMax);
+        if (lastPre[i] === NEVER) continue;
+        const g = n - lastPre[i];
+        const x = this.x[i] * (g < plus.length ? plus[g] : Math.exp(-g * plusRate)); // x_i(t) decayed
+        const v = mult ? w[k] + aPlus * x * (wMax - w[k]) : w[k] + aPlus * x;
+        w[k] = Math.min(wMax, Math.max(wMin, v));
       }
       return;
     }
@@ -131,11 +140,13 @@ export class Stdp {
     const prevPost = this.lastPost[j];
     for (let c = colStart[j]; c < colStart[j + 1]; c++) {
       const k = colSyn[c];
-      const pre = this.lastPre[preOf[k]];
-      if (pre === NEVER || n - pre > this.windowSteps) continue;
+      const pre = lastPre[preOf[k]];
+      const g = n - pre;
+      if (pre === NEVER || g > this.windowSteps) continue;
       if (restricted && pre <= prevPost) continue; // another post came after that pre
-      const x = this.plus.at(n - pre); // e^(−Δt/τ+)
-      w[k] = clip(w[k] + aPlus * x * (mult ? wMax - w[k] : 1), wMin, wMax);
+      const x = g < plus.length ? plus[g] : Math.exp(-g * plusRate); // e^(−Δt/τ+)
+      const v = mult ? w[k] + aPlus * x * (wMax - w[k]) : w[k] + aPlus * x;
+      w[k] = Math.min(wMax, Math.max(wMin, v)); // clip to [w_min, w_max]
     }
     this.lastPost[j] = n;
   }
@@ -146,10 +157,6 @@ export class Stdp {
     this.lastPre.fill(NEVER);
     this.lastPost.fill(NEVER);
   }
-}
-
-function clip(w: number, lo: number, hi: number): number {
-  return w < lo ? lo : w > hi ? hi : w;
 }
 
 /** Column index (synapses onto each post neuron) for a CSR table. */

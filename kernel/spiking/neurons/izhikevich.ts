@@ -35,8 +35,8 @@ class IzhikevichGroup implements NeuronGroup {
     this.u = new Float64Array(n);
     this.drive = new Float64Array(n);
     this.jump = new Float64Array(n);
-    this.exc = { array: this.jump, sign: 1, scale: 1 };
-    this.inh = { array: this.jump, sign: -1, scale: 1 };
+    this.exc = { array: this.jump, sign: 1, scale: Float64Array.of(1) };
+    this.inh = { array: this.jump, sign: -1, scale: Float64Array.of(1) };
   }
 
   step(_n: number, out: Int32Array): number {

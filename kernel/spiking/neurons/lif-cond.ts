@@ -45,8 +45,8 @@ class LifCondGroup extends LifGroup {
     this.gL = p.cmNf / p.tauMemMs;
     this.de = Math.exp(-dtMs / p.tauExcMs);
     this.di = Math.exp(-dtMs / p.tauInhMs);
-    this.exc = { array: this.ge, sign: 1, scale: 1 };
-    this.inh = { array: this.gi, sign: 1, scale: 1 };
+    this.exc = { array: this.ge, sign: 1, scale: Float64Array.of(1) };
+    this.inh = { array: this.gi, sign: 1, scale: Float64Array.of(1) };
   }
 
   step(n: number, out: Int32Array): number {

@@ -34,8 +34,8 @@ class LifDeltaGroup extends LifGroup {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
     this.jump = new Float64Array(n);
     this.decay = Math.exp(-dtMs / p.tauMemMs);
-    this.exc = { array: this.jump, sign: 1, scale: 1 };
-    this.inh = { array: this.jump, sign: -1, scale: 1 };
+    this.exc = { array: this.jump, sign: 1, scale: Float64Array.of(1) };
+    this.inh = { array: this.jump, sign: -1, scale: Float64Array.of(1) };
   }
 
   step(n: number, out: Int32Array): number {

@@ -45,11 +45,11 @@ export function currentPropagator(dtMs: number, tauMemMs: number, tauSynMs: numb
 const RENORMALISE = 1e-100;
 
 class LifExpGroup extends LifGroup {
-  /** Ê and Î: the currents divided by the shared factors eScale, iScale. */
+  /** Ê and Î: the currents divided by the shared factors E, I (scales[0], scales[1]). */
   private readonly ieHat: Float64Array;
   private readonly iiHat: Float64Array;
-  private eScale = 1;
-  private iScale = 1;
+  /** The shared factors E and I (a typed array: rewritten every step, see Receptor). */
+  private readonly scales = Float64Array.of(1, 1);
   /** v∞(1 − Pm) per neuron, v∞ = v_rest + D. */
   private readonly k0: Float64Array;
   private readonly pm: number;
@@ -71,16 +71,22 @@ class LifExpGroup extends LifGroup {
     this.de = Math.exp(-dtMs / p.tauExcMs);
     this.di = Math.exp(-dtMs / p.tauInhMs);
     this.driveChanged();
-    this.exc = { array: this.ieHat, sign: 1, scale: 1 };
-    this.inh = { array: this.iiHat, sign: 1, scale: 1 };
+    this.exc = { array: this.ieHat, sign: 1, scale: Float64Array.of(1) };
+    this.inh = { array: this.iiHat, sign: 1, scale: Float64Array.of(1) };
   }
 
   step(n: number, out: Int32Array): number {
-    const ce = this.pe * this.eScale; // Ie·Pe = Ê·(E·Pe)
-    const ci = this.pi * this.iScale;
+    const ce = this.pe * this.scales[0]; // Ie·Pe = Ê·(E·Pe)
+    const ci = this.pi * this.scales[1];
     let count: number;
-    if (this.kernel) count = this.kernel.step(ce, ci, this.pm, this.vThreshMv, out);
-    else {
+    const kernel = this.kernel;
+    if (kernel) {
+      kernel.constants[0] = ce;
+      kernel.constants[1] = ci;
+      kernel.constants[2] = this.pm;
+      kernel.constants[3] = this.vThreshMv;
+      count = kernel.step(out);
+    } else {
       const { v, ieHat, iiHat, k0, pm, vThreshMv } = this;
       count = 0;
       for (let i = 0, size = this.n; i < size; i++) {
@@ -89,11 +95,11 @@ class LifExpGroup extends LifGroup {
         if (x > vThreshMv) out[count++] = i; // spike when v > v_th
       }
     }
-    this.eScale *= this.de; // Ie ← Ie·e^(−dt/τe), for every neuron at once
-    this.iScale *= this.di; // Ii ← Ii·e^(−dt/τi)
-    if (this.eScale < RENORMALISE || this.iScale < RENORMALISE) this.renormalise();
-    this.exc.scale = 1 / this.eScale; // an arriving w adds w/E to Ê
-    this.inh.scale = 1 / this.iScale;
+    this.scales[0] *= this.de; // Ie ← Ie·e^(−dt/τe), for every neuron at once
+    this.scales[1] *= this.di; // Ii ← Ii·e^(−dt/τi)
+    if (this.scales[0] < RENORMALISE || this.scales[1] < RENORMALISE) this.renormalise();
+    this.exc.scale[0] = 1 / this.scales[0]; // an arriving w adds w/E to Ê
+    this.inh.scale[0] = 1 / this.scales[1];
     return this.settle(n, out, count); // refractory neurons held at v_reset
   }
 
@@ -104,11 +110,11 @@ class LifExpGroup extends LifGroup {
 
   private renormalise(): void {
     for (let i = 0; i < this.n; i++) {
-      this.ieHat[i] *= this.eScale;
-      this.iiHat[i] *= this.iScale;
+      this.ieHat[i] *= this.scales[0];
+      this.iiHat[i] *= this.scales[1];
     }
-    this.eScale = 1;
-    this.iScale = 1;
+    this.scales[0] = 1;
+    this.scales[1] = 1;
   }
 
   receptor(name: string): Receptor {
@@ -116,8 +122,8 @@ class LifExpGroup extends LifGroup {
   }
 
   override get(name: string, i: number): number {
-    if (name === 'ie') return this.ieHat[i] * this.eScale;
-    if (name === 'ii') return this.iiHat[i] * this.iScale;
+    if (name === 'ie') return this.ieHat[i] * this.scales[0];
+    if (name === 'ii') return this.iiHat[i] * this.scales[1];
     return super.get(name, i);
   }
 
@@ -128,8 +134,9 @@ class LifExpGroup extends LifGroup {
 
   override clear(): void {
     super.clear();
-    this.eScale = this.iScale = 1;
-    this.exc.scale = this.inh.scale = 1;
+    this.scales[0] = 1;
+    this.scales[1] = 1;
+    this.exc.scale[0] = this.inh.scale[0] = 1;
   }
 
   protected variables(): Record<string, Float64Array> {

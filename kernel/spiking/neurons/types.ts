@@ -12,14 +12,16 @@
  */
 
 /**
- * Where synaptic events land: `array[post] += sign · scale · weight`. `scale` is 1 unless the
- * model stores a variable rescaled (lif-exp keeps its currents divided by a shared decay
- * factor, which saves two stores per neuron per step); read it at each delivery.
+ * Where synaptic events land: `array[post] += sign · scale[0] · weight`. The scale is 1 unless
+ * the model stores a variable rescaled (lif-exp keeps its currents divided by a shared decay
+ * factor, which saves two stores per neuron per step); read it at each delivery. It lives in a
+ * one-element typed array because it changes every step: a number field rewritten with a
+ * double can make V8 allocate a box per write.
  */
 export interface Receptor {
   readonly array: Float64Array;
   readonly sign: 1 | -1;
-  scale: number;
+  readonly scale: Float64Array;
 }
 
 /** n neurons of one model, their state in typed arrays. */
