@@ -10,8 +10,17 @@ import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
+import { networkExperiment } from './spiking-network';
+import { spatialExperiment } from './spiking-spatial-stdp';
 
-export const experiments: readonly Experiment[] = [sdrExperiment, mlpExperiment, sfqCircuitExperiment, sfqXorExperiment];
+export const experiments: readonly Experiment[] = [
+  sdrExperiment,
+  mlpExperiment,
+  networkExperiment,
+  spatialExperiment,
+  sfqCircuitExperiment,
+  sfqXorExperiment,
+];
 
 export function findExperiment(kind: string): Experiment | undefined {
   return experiments.find((e) => e.kind === kind);

@@ -1,0 +1,96 @@
+/**
+ * A projection: synapses from an emitter (a population or a source) onto one receptor of a
+ * neuron group, with weights, one delay, an optional plasticity rule and a scale factor (the
+ * homeostatic scale h multiplies every weight it transmits).
+ *
+ * Each step, after thresholds (Brian2's 'synapses' slot):
+ *   1. this step's presynaptic spikes join the delay queue (due at step n + d)
+ *   2. spikes due now are transmitted:  receptor[post] += sign · h · w   for each synapse
+ *      (with axonal STDP timing the pre event is applied right after its row is transmitted)
+ *   3. with dendritic timing, pre events are applied at emission and post spikes d steps late
+ *   4. post events (potentiation) for the post spikes that reach the synapses now
+ */
+import type { Emitter } from './sources';
+import type { NeuronGroup, Receptor } from './neurons/types';
+import { SpikeQueue } from './queue';
+import { columns, Stdp, type StdpParams } from './stdp';
+import type { Csr } from './connectors';
+
+export class Projection {
+  readonly w: Float64Array;
+  readonly rowStart: Int32Array;
+  readonly target: Int32Array;
+  /** Multiplies every transmitted weight (homeostatic scaling); 1 by default. */
+  scale = 1;
+  readonly stdp?: Stdp;
+  private readonly receptor: Receptor;
+  private readonly queue?: SpikeQueue;
+  private readonly postQueue?: SpikeQueue;
+
+  constructor(
+    readonly name: string,
+    readonly pre: Emitter,
+    readonly post: Emitter & { group: NeuronGroup },
+    receptorName: string,
+    csr: Csr,
+    weights: Float64Array,
+    readonly delaySteps: number,
+    stdp?: StdpParams,
+    dtMs = 0.1,
+  ) {
+    if (weights.length !== csr.target.length) throw new RangeError(`${name}: ${weights.length} weights for ${csr.target.length} synapses`);
+    this.rowStart = csr.rowStart;
+    this.target = csr.target;
+    this.w = weights;
+    this.receptor = post.group.receptor(receptorName);
+    if (delaySteps > 0) this.queue = new SpikeQueue(delaySteps);
+    if (stdp) {
+      const cols = columns(csr.rowStart, csr.target, post.n);
+      this.stdp = new Stdp(stdp, { w: this.w, rowStart: this.rowStart, target: this.target, ...cols }, pre.n, post.n, dtMs);
+      if (stdp.timing === 'dendritic' && delaySteps > 0) this.postQueue = new SpikeQueue(delaySteps);
+    }
+  }
+
+  get size(): number {
+    return this.target.length;
+  }
+
+  /** Deliver this step's events (called once per step after thresholds, before resets). */
+  propagate(n: number): void {
+    const { rowStart, target, w } = this;
+    const arr = this.receptor.array;
+    const gain = this.receptor.sign * this.receptor.scale[0] * this.scale;
+    const stdp = this.stdp;
+    const axonal = stdp !== undefined && stdp.p.timing === 'axonal';
+    let due = this.pre.spikes;
+    let dueCount = this.pre.count;
+    if (this.queue) {
+      this.queue.push(n + this.delaySteps, this.pre.spikes, this.pre.count);
+      due = this.queue.due(n);
+      dueCount = this.queue.dueCount(n);
+    }
+    for (let s = 0; s < dueCount; s++) {
+      const i = due[s];
+      for (let k = rowStart[i]; k < rowStart[i + 1]; k++) arr[target[k]] += gain * w[k]; // receptor += sign·h·w
+      if (axonal) stdp.onPre(i, n);
+    }
+    this.queue?.release(n);
+    if (!stdp) return;
+    if (!axonal) for (let s = 0; s < this.pre.count; s++) stdp.onPre(this.pre.spikes[s], n);
+    if (this.postQueue) {
+      this.postQueue.push(n + this.delaySteps, this.post.spikes, this.post.count);
+      const back = this.postQueue.due(n);
+      for (let s = 0, c = this.postQueue.dueCount(n); s < c; s++) stdp.onPost(back[s], n);
+      this.postQueue.release(n);
+    } else {
+      for (let s = 0; s < this.post.count; s++) stdp.onPost(this.post.spikes[s], n);
+    }
+  }
+
+  /** Empty the delay queues and plasticity traces (weights are kept). */
+  clear(): void {
+    this.queue?.clear();
+    this.postQueue?.clear();
+    this.stdp?.clear();
+  }
+}
