@@ -17,7 +17,7 @@ export const dataSpec = z
       .string()
       .min(1)
       .optional()
-      .describe('A folder of MNIST-format IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) to read instead of the built-in copy.'),
+      .describe('A folder of MNIST-format IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) to read instead of the built-in copy; a relative path is relative to the spec file\'s folder.'),
     download: z
       .boolean()
       .default(false)

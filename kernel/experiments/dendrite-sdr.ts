@@ -45,6 +45,7 @@ export const sdrSpec = defineSpec('dendrite.sdr', {
           sane(c, ctx);
           if (c.s > c.a) ctx.addIssue({ code: 'custom', path: ['s'], message: `s (${c.s}) cannot exceed a (${c.a}): the segment samples the pattern's active cells` });
           if (c.v > c.a) ctx.addIssue({ code: 'custom', path: ['v'], message: `v (${c.v}) cannot exceed a (${c.a})` });
+          else if (c.a + c.v > c.n) ctx.addIssue({ code: 'custom', path: ['v'], message: `v (${c.v}) noise cells must come from the n − a = ${c.n - c.a} inactive cells` });
         }))
         .max(50)
         .default([{ n: 2048, a: 64, s: 24, theta: 12, v: 32 }]),

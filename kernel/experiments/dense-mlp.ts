@@ -74,7 +74,8 @@ export const mlpExperiment: Experiment<MlpSpec> = {
   schema: mlpSpec,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Data and the seeded validation split.
-    const data = await loadData(spec.data, { signal: ctx.signal, log: (m) => ctx.log(m) });
+    const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
+    const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
     const split = splitTrainValidation(data.train.count, spec.data.validation, ctx.rng.fork('split'));
     const features = data.train.rows * data.train.cols;
     const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

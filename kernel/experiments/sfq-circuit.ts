@@ -21,7 +21,7 @@ export const sfqCircuitSpec = defineSpec('sfq.circuit', {
     .string()
     .min(1)
     .optional()
-    .describe('Path of the netlist (.cir), relative to the folder neurite runs in (the workspace); absolute paths work too.'),
+    .describe('Path of the netlist (.cir), relative to the spec file\'s folder; absolute paths work too.'),
   netlistText: z.string().min(1).max(5_000_000).optional().describe('The netlist itself, instead of a file.'),
   solver: z
     .strictObject({
@@ -52,7 +52,7 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
   schema: sfqCircuitSpec,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Read and check the netlist; every problem is reported with its line and column.
-    const { text, source } = readNetlist(spec);
+    const { text, source } = readNetlist(spec, ctx);
     const circuit = buildCircuit(text, source);
     for (const w of circuit.warnings) ctx.log(`${source}: ${w}`, 'warn');
     // (2) Build the phase-mode system and step through time, streaming as we go.
@@ -93,9 +93,9 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
   },
 };
 
-function readNetlist(spec: SfqCircuitSpec): { text: string; source: string } {
+function readNetlist(spec: SfqCircuitSpec, ctx: RunContext): { text: string; source: string } {
   if (spec.netlistText !== undefined) return { text: spec.netlistText, source: 'netlistText' };
-  const file = path.resolve(spec.netlist!);
+  const file = ctx.resolvePath(spec.netlist!);
   try {
     return { text: fs.readFileSync(file, 'utf8'), source: spec.netlist! };
   } catch (e) {

@@ -30,6 +30,7 @@ export const requestParamSchemas = {
       seed: z.int().min(0).max(0xffffffff).optional(),
       device: device.optional(),
       outDir: z.string().min(1).optional(),
+      baseDir: z.string().min(1).optional(),
     })
     .refine((p) => (p.specPath === undefined) !== (p.spec === undefined), { message: 'give exactly one of specPath or spec' }),
   'run/cancel': z.strictObject({ runId: z.string().min(1) }),

@@ -68,6 +68,8 @@ export interface RunStartParams {
   device?: 'auto' | 'cpu' | 'cuda' | 'webgpu';
   /** Runs root to use instead of `<workspace>/.neurite/runs`. */
   outDir?: string;
+  /** Folder that relative paths in the spec (data.dir, netlist…) are resolved against; default: the spec file's folder, else the workspace. */
+  baseDir?: string;
 }
 
 export interface RunStartResult {

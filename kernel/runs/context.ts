@@ -3,6 +3,7 @@
  * that stream progress, metrics, traces and logs to the run store and to whoever watches.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { CancelledError } from '../core/errors';
@@ -34,6 +35,8 @@ export class RunContext {
     readonly signal: AbortSignal,
     private readonly writer: RunWriter,
     private readonly sink: RunSink,
+    /** Folder that relative paths in the spec are resolved against (the spec file's folder). */
+    readonly baseDir: string = process.cwd(),
   ) {
     this.rng = new Rng(seed);
     this.logFile = path.join(writer.dir, 'log.txt');
@@ -87,6 +90,12 @@ export class RunContext {
   log(message: string, level: 'info' | 'warn' | 'error' = 'info'): void {
     fs.appendFileSync(this.logFile, `${new Date().toISOString()} ${level} ${message}\n`);
     this.sink.log(level, message);
+  }
+
+  /** A path from the spec, made absolute: `~` is the home folder, relative is relative to the spec file. */
+  resolvePath(p: string): string {
+    if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
+    return path.resolve(this.baseDir, p);
   }
 
   /** A path inside the run's artifacts/ folder. */

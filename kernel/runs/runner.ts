@@ -84,6 +84,8 @@ export function startRun(req: RunStartParams, sink: RunSink, signal: AbortSignal
   const { experiment, spec, device, specPath } = loadSpec(req);
   const root = req.outDir ? path.resolve(req.outDir) : runsRoot(req.workspace);
   const name = spec.name ?? experiment.kind.replace(/\./g, '-');
+  // Relative paths in a spec mean what they say where the spec file lives.
+  const baseDir = path.resolve(req.baseDir ?? (specPath ? path.dirname(specPath) : req.workspace));
   const writer = RunWriter.create(root, name);
   const startedAt = new Date();
   writer.writeSpec({
@@ -91,12 +93,13 @@ export function startRun(req: RunStartParams, sink: RunSink, signal: AbortSignal
     seed: spec.seed,
     device,
     specPath,
+    baseDir,
     overrides: req.overrides ?? [],
     createdAt: startedAt.toISOString(),
     versions: versions(),
     host: { hostname: os.hostname(), cpus: os.cpus().length },
   });
-  const ctx = new RunContext(writer.id, spec.seed, device, signal, writer, sink);
+  const ctx = new RunContext(writer.id, spec.seed, device, signal, writer, sink, baseDir);
   const done = (async (): Promise<RunSummary> => {
     const base = { id: writer.id, kind: experiment.kind, name, seed: spec.seed, device, startedAt: startedAt.toISOString() };
     let summary: RunSummary;

@@ -3,6 +3,7 @@
  * worker or a Slurm array task): the base spec with the trial's overrides, run as an ordinary
  * run into `runs/tNNN/`. A trial that already completed is not run again.
  */
+import * as path from 'path';
 import { InputError } from '../core/errors';
 import type { RunSink } from '../runs/context';
 import { startRun, type StartedRun } from '../runs/runner';
@@ -23,7 +24,8 @@ export function startTrial(dir: string, index: number, sink: RunSink, signal: Ab
   const state = trialState(dir, index, record.trials.length);
   if (state.status === 'completed' && state.summary) return { skipped: state.summary };
   const outDir = trialRunsDir(dir, index, record.trials.length);
-  return { started: startRun({ workspace: dir, spec: record.base, overrides: trialSets(trial), outDir }, sink, signal) };
+  const baseDir = record.specPath ? path.dirname(record.specPath) : undefined; // relative paths as in the spec file
+  return { started: startRun({ workspace: dir, spec: record.base, overrides: trialSets(trial), outDir, baseDir }, sink, signal) };
 }
 
 /**

@@ -36,6 +36,7 @@ const cases: { name: string; text: string; file?: string; expect: RegExp[] }[] =
   { name: 'sweeps that are not a list', text: `${sdr}sweeps: n\n`, expect: [/^sweeps: .*expected array/m] },
   { name: 'a run name with a path in it', text: `${sdr}name: ../escape\n`, expect: [/^name: letters, digits/m] },
   { name: 'more noise than active cells', text: `${sdr}checks: { falseNegative: [{ n: 2048, a: 64, s: 24, theta: 12, v: 99 }] }\n`, expect: [/^checks\.falseNegative\[0\]\.v: v \(99\) cannot exceed a \(64\)/m] },
+  { name: 'more noise cells than inactive cells', text: `${sdr}checks: { falseNegative: [{ n: 70, a: 40, s: 24, theta: 12, v: 35 }] }\n`, expect: [/^checks\.falseNegative\[0\]\.v: v \(35\) noise cells must come from the n − a = 30 inactive cells/m] },
   { name: 'a union of zero patterns', text: `${sdr}checks: { union: [{ n: 2048, a: 40, s: 24, theta: 12, M: 0 }] }\n`, expect: [/^checks\.union\[0\]\.M: /m] },
   { name: 'several problems at once (all listed)', text: `${sdr}seed: -2\ndevice: tpu\nbogus: 1\n`, expect: [/3 problems/, /^seed: /m, /^device: /m, /^bogus: unknown key/m] },
   { name: 'a GPU device for an event-engine kind', text: `${sdr}device: cuda\n`, expect: [/device: "cuda" is not used by dendrite\.sdr/] },

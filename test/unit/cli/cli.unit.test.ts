@@ -67,4 +67,12 @@ describe('neurite CLI', () => {
     assert.match(show.stdout, /status\s+incomplete \(no summary\.json/);
     assert.strictEqual(cli(['show', 'nothing-like-this', '--out', out]).code, 2);
   });
+
+  it("resolves relative paths in a spec against the spec file's folder, whatever the working folder", () => {
+    const cwd = tempDir('neurite-cwd-');
+    const r = cli(['run', path.join(repoRoot, 'samples', 'sfq-circuit.neurite.yaml'), '--out', cwd, '--json'], { cwd });
+    assert.strictEqual(r.code, 0, r.stderr);
+    const spec = JSON.parse(fs.readFileSync(path.join(cwd, lastJsonLine(r.stdout).id, 'spec.json'), 'utf8'));
+    assert.strictEqual(spec.baseDir, path.join(repoRoot, 'samples'));
+  });
 });
