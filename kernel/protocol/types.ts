@@ -105,6 +105,8 @@ export interface RunDetails {
   spec: unknown;
   metrics: MetricRecord[];
   traces: Record<string, Trace>;
+  /** The last lines of the run's log.txt. */
+  log: string[];
 }
 
 export interface SweepStartParams {

@@ -184,7 +184,7 @@ export function markFailed(dir: string, error: string, status: 'failed' | 'cance
 }
 
 /** Everything a view needs to show one run, read from its folder. */
-export function readRunDetails(dir: string): { info: RunInfo; spec: unknown; metrics: MetricRecord[]; traces: Record<string, unknown> } {
+export function readRunDetails(dir: string): { info: RunInfo; spec: unknown; metrics: MetricRecord[]; traces: Record<string, unknown>; log: string[] } {
   const spec = readJson<unknown>(path.join(dir, 'spec.json'));
   if (spec === undefined) throw new Error(`${dir} is not a run folder (no readable spec.json)`);
   const traces: Record<string, unknown> = {};
@@ -194,5 +194,20 @@ export function readRunDetails(dir: string): { info: RunInfo; spec: unknown; met
     const t = readJson<unknown>(path.join(traceDir, f)); // a trace being written right now reads as undefined
     if (t !== undefined) traces[f.slice(0, -5)] = t;
   }
-  return { info: runInfo(dir), spec, metrics: readMetrics(dir), traces };
+  return { info: runInfo(dir), spec, metrics: readMetrics(dir), traces, log: readLogTail(dir, 200) };
+}
+
+/** The last `lines` lines of log.txt, without their timestamps. */
+function readLogTail(dir: string, lines: number): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, 'log.txt'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .slice(-lines)
+    .map((l) => l.replace(/^\S+ (info|warn|error) /, (_, level: string) => (level === 'info' ? '' : `${level}: `)));
 }

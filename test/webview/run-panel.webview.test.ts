@@ -3,6 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readRunDetails } from '../../kernel/runs/store';
+import { chartKey } from '../../webview/run-panel/metrics';
 import { cli, lastJsonLine, repoRoot, tempDir } from '../unit/helpers';
 import { accessibilityViolations, closeBrowser, openWebview, type WebviewPage } from './browser';
 
@@ -31,7 +32,7 @@ describe('run panel webview (chromium)', function () {
     assert.deepStrictEqual(await view.posted(), [{ type: 'ready' }]);
   });
 
-  it('shows the run id, status, summary metrics and one chart per trace and metric series', async () => {
+  it('shows the run id, status, summary metrics, its log, and one chart per trace and per metric quantity', async () => {
     await view.send({ type: 'details', details, active: null });
     await view.page.waitForSelector('#summary-metrics');
     assert.strictEqual(await view.page.textContent('#run-title'), details.info.id);
@@ -40,8 +41,10 @@ describe('run panel webview (chromium)', function () {
     assert.strictEqual(rows, Object.keys(details.info.summary.metrics).length + 1);
     const traceCharts = await view.page.$$eval('#traces canvas', (c) => c.length);
     assert.strictEqual(traceCharts, Object.keys(details.traces).length);
-    const series = new Set(details.metrics.map((m: any) => m.series ?? 'metrics'));
-    assert.strictEqual(await view.page.$$eval('#metrics canvas', (c) => c.length), series.size);
+    const charts = new Set(details.metrics.flatMap((m: any) => Object.keys(m.values).map((k) => chartKey(m.series ?? 'metrics', k))));
+    assert.strictEqual(await view.page.$$eval('#metrics canvas', (c) => c.length), charts.size);
+    // the log written before the panel opened is shown too
+    assert.match((await view.page.textContent('#log'))!, /fp0: simulated/);
     // charts really drew something: a canvas with non-background pixels
     const inked = await view.page.$eval('#traces canvas', (c) => {
       const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
@@ -64,6 +67,12 @@ describe('run panel webview (chromium)', function () {
     assert.strictEqual(await view.page.textContent('#run-status'), 'cancelled');
     assert.ok(!(await view.page.isVisible('#cancel')));
     assert.match((await view.page.textContent('#summary .error'))!, /cancelled by user/);
+  });
+
+  it('charts train_loss with val_loss and train_accuracy with val_accuracy, apart from each other', () => {
+    assert.strictEqual(chartKey('epoch', 'train_loss'), chartKey('epoch', 'val_loss'));
+    assert.notStrictEqual(chartKey('epoch', 'train_loss'), chartKey('epoch', 'train_accuracy'));
+    assert.strictEqual(chartKey('fp0', 'estimate'), chartKey('fp0', 'theory'));
   });
 
   it('posts cancel and reveal requests the host can validate', async () => {

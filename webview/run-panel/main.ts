@@ -58,6 +58,7 @@ function render(d: RunDetails, active: { fraction: number; message?: string } | 
   const progressText = el('p', { id: 'progress-text', 'aria-live': 'polite' }, active ? progressLabel(active.fraction, active.message) : '');
   app.append(header, files, progress, progressText, el('section', { id: 'summary' }), el('section', { id: 'traces' }), el('section', { id: 'metrics' }), el('pre', { id: 'log', 'aria-label': 'Run log' }));
   if (active) setProgress(active.fraction, active.message);
+  for (const line of d.log ?? []) appendLog('info', line);
   if (d.info.summary && !active) renderSummary(d.info.summary);
   for (const [name, trace] of Object.entries(d.traces)) renderTrace(name, trace);
   redrawMetrics();

@@ -1,19 +1,30 @@
-/** Metric records → one curve set per series: x = step, one line per value name. */
+/**
+ * Metric records → charts. One chart per series and quantity: values named `<prefix>_<quantity>`
+ * share a chart with the same quantity (train_loss with val_loss, train_accuracy with
+ * val_accuracy); values without a prefix share their series' chart. x is the record's step.
+ */
 import type { MetricRecord, XYTrace } from '../../kernel/protocol/types';
 
-const MAX_CHARTS = 12;
+const MAX_CHARTS = 16;
+
+/** The chart a value goes to within its series. */
+export function chartKey(series: string, name: string): string {
+  const i = name.lastIndexOf('_');
+  return i > 0 && i < name.length - 1 ? `${series} · ${name.slice(i + 1)}` : series;
+}
 
 export function metricTraces(records: MetricRecord[]): Map<string, XYTrace> {
-  const bySeries = new Map<string, Map<string, { x: number[]; y: number[] }>>();
+  const charts = new Map<string, Map<string, { x: number[]; y: number[] }>>();
   for (const r of records) {
-    const key = r.series ?? 'metrics';
-    let lines = bySeries.get(key);
-    if (!lines) {
-      if (bySeries.size >= MAX_CHARTS) continue;
-      bySeries.set(key, (lines = new Map()));
-    }
+    const series = r.series ?? 'metrics';
     for (const [name, v] of Object.entries(r.values)) {
       if (v === null || !Number.isFinite(v)) continue;
+      const key = chartKey(series, name);
+      let lines = charts.get(key);
+      if (!lines) {
+        if (charts.size >= MAX_CHARTS) continue;
+        charts.set(key, (lines = new Map()));
+      }
       let line = lines.get(name);
       if (!line) lines.set(name, (line = { x: [], y: [] }));
       line.x.push(r.step);
@@ -21,7 +32,7 @@ export function metricTraces(records: MetricRecord[]): Map<string, XYTrace> {
     }
   }
   const out = new Map<string, XYTrace>();
-  for (const [key, lines] of bySeries) {
+  for (const [key, lines] of charts) {
     out.set(key, { type: 'xy', title: key, xLabel: 'step', series: [...lines].map(([name, l]) => ({ name, x: l.x, y: l.y })) });
   }
   return out;

@@ -117,7 +117,8 @@ async function findRunTitle(page) {
     // 1. Run the quick spec from the command palette.
     const before = runs();
     await runCommand(page, 'Neurite: Run Experiment', 'palette.png');
-    const picked = await pickIfAsked(page, [/sample/i, /quick/i], 10000);
+    // the dense MLP sample trains for ~20 s: long enough to watch its curves grow live
+    const picked = await pickIfAsked(page, [/dense-mlp.*sample/i, /sample/i, /quick/i], 10000);
     say('picked spec:', picked === undefined ? '(no quick pick shown)' : picked.replace(/\n/g, ' '));
     const started = Date.now();
     const dir = await until('a new run folder', () => runs().find((n) => !before.includes(n)), 60000, page);
@@ -125,6 +126,21 @@ async function findRunTitle(page) {
     await page.waitForTimeout(1000);
     await shot(page, 'run-progress.png');
     const summaryFile = path.join(RUNS, dir, 'summary.json');
+    // The panel that opened with the run must show it live: progress and a metric chart before the end.
+    const live = await until('the live run panel (progress text and a metric chart)', async () => {
+      if (fs.existsSync(summaryFile)) return 'ended';
+      const t = await findRunTitle(page);
+      if (!t) return undefined;
+      const text = await t.frame.locator('#progress-text').innerText().catch(() => '');
+      const charts = await t.frame.locator('#metrics canvas').count().catch(() => 0);
+      return /\d+%/.test(text) && charts > 0 ? { text, charts } : undefined;
+    }, RUN_TIMEOUT_MS, page, 250);
+    if (live === 'ended') problems.push('the run ended before its panel showed live progress and a metric chart');
+    else {
+      say(`live panel: "${live.text}", ${live.charts} metric chart(s)`);
+      await page.waitForTimeout(2500); // a few more points on the curves
+      await shot(page, 'run-live.png');
+    }
     await until(`${summaryFile}`, () => fs.existsSync(summaryFile), RUN_TIMEOUT_MS, page, 500);
     const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
     say(`run ended after ${((Date.now() - started) / 1000).toFixed(1)} s with status ${summary.status}`);
