@@ -1,8 +1,9 @@
-/** Shared helpers for unit tests: temp folders and running the compiled CLI. */
-import { spawnSync } from 'child_process';
+/** Shared helpers for unit tests: temp folders, the compiled CLI, the kernel process. */
+import { fork, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const cliJs = path.join(repoRoot, 'out', 'kernel', 'cli.js');
@@ -22,4 +23,53 @@ export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number } =
 export function lastJsonLine(stdout: string): any {
   const lines = stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);
+}
+
+export interface Note {
+  method: string;
+  params: any;
+}
+
+export interface KernelClient {
+  readonly child: ChildProcess;
+  /** Every notification so far, in order. */
+  readonly notes: Note[];
+  /** Everything the kernel wrote to stderr so far. */
+  readonly stderr: string;
+  request(method: string, params?: unknown): Promise<any>;
+  /** The params of the first notification that `match` accepts (polled every 20 ms). */
+  until(match: (n: Note) => boolean): Promise<any>;
+  dispose(): void;
+}
+
+/** The compiled kernel process over real node IPC and JSON-RPC, as the extension talks to it. */
+export function startKernel(): KernelClient {
+  const child = fork(kernelJs, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d)); // read, so a chatty kernel never blocks on a full pipe
+  const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  const notes: Note[] = [];
+  conn.onNotification((method: string, params: any) => {
+    notes.push({ method, params });
+  });
+  conn.listen();
+  return {
+    child,
+    notes,
+    get stderr() {
+      return stderr;
+    },
+    request: (method, params) => conn.sendRequest(method, params) as Promise<any>,
+    async until(match) {
+      for (;;) {
+        const hit = notes.find(match);
+        if (hit) return hit.params;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    dispose() {
+      conn.dispose();
+      child.kill();
+    },
+  };
 }

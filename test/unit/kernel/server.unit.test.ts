@@ -1,50 +1,28 @@
 /** The kernel process over real node IPC and JSON-RPC, as the extension talks to it. */
 import * as assert from 'assert';
-import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { ResponseError } from 'vscode-jsonrpc/node';
 import { KernelErrorCodes } from '../../../kernel/protocol/types';
-import { kernelJs, repoRoot, tempDir } from '../helpers';
+import { repoRoot, startKernel, tempDir, type KernelClient } from '../helpers';
 
 const sample = path.join(repoRoot, 'samples', 'sdr-paper.neurite.yaml');
 
 describe('kernel process (JSON-RPC over IPC)', function () {
-  let child: ChildProcess;
-  let conn: MessageConnection;
-  const notes: { method: string; params: any }[] = [];
-  let stderr = '';
+  let kernel: KernelClient;
 
-  before(async () => {
-    child = fork(kernelJs, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    child.stderr!.on('data', (d) => (stderr += d));
-    conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    conn.onNotification((method: string, params: any) => {
-      notes.push({ method, params });
-    });
-    conn.listen();
+  before(() => {
+    kernel = startKernel();
   });
 
-  after(() => {
-    conn.dispose();
-    child.kill();
-  });
+  after(() => kernel.dispose());
 
-  const request = (method: string, params?: unknown) => conn.sendRequest(method, params) as Promise<any>;
-  const endOf = (runId: string) =>
-    new Promise<any>((resolve) => {
-      const poll = setInterval(() => {
-        const end = notes.find((n) => n.method === 'run/end' && n.params.runId === runId);
-        if (end) {
-          clearInterval(poll);
-          resolve(end.params);
-        }
-      }, 20);
-    });
+  const request = (method: string, params?: unknown) => kernel.request(method, params);
+  const endOf = (runId: string) => kernel.until((n) => n.method === 'run/end' && n.params.runId === runId);
 
   it('answers kernel/info and experiments/list', async () => {
     const info = await request('kernel/info', {});
-    assert.strictEqual(info.pid, child.pid);
+    assert.strictEqual(info.pid, kernel.child.pid);
     assert.ok(info.kinds.includes('dendrite.sdr'));
     const list = await request('experiments/list');
     assert.ok(list.experiments.some((e: any) => e.kind === 'dendrite.sdr' && e.engine === 'event'));
@@ -74,7 +52,7 @@ describe('kernel process (JSON-RPC over IPC)', function () {
     assert.strictEqual(path.dirname(dir), path.join(ws, '.neurite', 'runs'));
     const end = await endOf(runId);
     assert.strictEqual(end.status, 'completed');
-    const mine = notes.filter((n) => n.params.runId === runId).map((n) => n.method);
+    const mine = kernel.notes.filter((n) => n.params.runId === runId).map((n) => n.method);
     for (const m of ['run/progress', 'run/metric', 'run/trace', 'run/log']) assert.ok(mine.includes(m), `no ${m}`);
     assert.strictEqual(mine.indexOf('run/end'), mine.length - 1, 'run/end comes last');
     const details = await request('runs/get', { dir });
@@ -100,6 +78,6 @@ describe('kernel process (JSON-RPC over IPC)', function () {
   });
 
   it('wrote nothing unexpected to stderr', () => {
-    assert.doesNotMatch(stderr, /failed|Error/, stderr);
+    assert.doesNotMatch(kernel.stderr, /failed|Error/, kernel.stderr);
   });
 });

@@ -1,12 +1,11 @@
 /** Sweeps through the kernel process, over real node IPC and JSON-RPC, as the extension drives them. */
 import * as assert from 'assert';
-import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, type ResponseError } from 'vscode-jsonrpc/node';
+import type { ResponseError } from 'vscode-jsonrpc/node';
 import { notificationSchemas } from '../../../kernel/protocol/schemas';
 import { KernelErrorCodes } from '../../../kernel/protocol/types';
-import { kernelJs, tempDir } from '../helpers';
+import { startKernel, tempDir, type KernelClient } from '../helpers';
 
 const spec = (name: string, trials: number, seeds: number[]) => ({
   kind: 'dendrite.sdr',
@@ -19,35 +18,21 @@ const spec = (name: string, trials: number, seeds: number[]) => ({
 
 describe('kernel sweeps (JSON-RPC over IPC)', function () {
   this.timeout(60_000);
-  let child: ChildProcess;
-  let conn: MessageConnection;
-  const notes: { method: string; params: any }[] = [];
-  const invalid: string[] = [];
+  let kernel: KernelClient;
 
   before(() => {
-    child = fork(kernelJs, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    conn.onNotification((method: string, params: any) => {
-      const schema = (notificationSchemas as Record<string, { safeParse(v: unknown): { success: boolean } }>)[method];
-      if (!schema?.safeParse(params).success) invalid.push(`${method} ${JSON.stringify(params)}`);
-      notes.push({ method, params });
-    });
-    conn.listen();
+    kernel = startKernel();
   });
 
-  after(() => {
-    conn.dispose();
-    child.kill();
-  });
+  after(() => kernel.dispose());
 
-  const request = (method: string, params?: unknown) => conn.sendRequest(method, params) as Promise<any>;
-  const endOf = async (sweepId: string) => {
-    for (;;) {
-      const end = notes.find((n) => n.method === 'sweep/end' && n.params.sweepId === sweepId);
-      if (end) return end.params;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  /** Notifications that fail the schema the extension checks them with. */
+  const invalid = () =>
+    kernel.notes
+      .filter(({ method, params }) => !(notificationSchemas as Record<string, { safeParse(v: unknown): { success: boolean } }>)[method]?.safeParse(params).success)
+      .map(({ method, params }) => `${method} ${JSON.stringify(params)}`);
+  const request = (method: string, params?: unknown) => kernel.request(method, params);
+  const endOf = (sweepId: string) => kernel.until((n) => n.method === 'sweep/end' && n.params.sweepId === sweepId);
 
   it('rejects bad params and a spec without a sweep block, before creating anything', async () => {
     const ws = tempDir('neurite-ksweep-');
@@ -73,9 +58,9 @@ describe('kernel sweeps (JSON-RPC over IPC)', function () {
     assert.deepStrictEqual([end.status, end.counts.completed], ['completed', 3]);
     const table = JSON.parse(fs.readFileSync(end.table.json, 'utf8'));
     assert.deepStrictEqual(table.rows[0].seeds, [1, 2, 3]);
-    const mine = notes.filter((n) => n.method === 'sweep/progress' && n.params.sweepId === started.sweepId);
+    const mine = kernel.notes.filter((n) => n.method === 'sweep/progress' && n.params.sweepId === started.sweepId);
     assert.deepStrictEqual([...new Set(mine.filter((n) => n.params.trial?.status === 'completed').map((n) => n.params.trial.index))].sort(), [0, 1, 2]);
-    assert.deepStrictEqual(invalid, [], 'every notification passes the schema the extension checks');
+    assert.deepStrictEqual(invalid(), [], 'every notification passes the schema the extension checks');
   });
 
   it('refuses to start a sweep twice, and cancels a running one to a cancelled end', async () => {
@@ -83,10 +68,7 @@ describe('kernel sweeps (JSON-RPC over IPC)', function () {
     const long = spec('k-long', 1e9, [1, 2, 3, 4]);
     const started = await request('sweep/start', { workspace: ws, spec: long, jobs: 2 });
     await assert.rejects(request('sweep/start', { workspace: ws, spec: long }), (e: ResponseError<any>) => e.code === KernelErrorCodes.BadInput && /already being run by process/.test(e.message));
-    for (;;) {
-      if (notes.some((n) => n.method === 'sweep/progress' && n.params.sweepId === started.sweepId && n.params.trial?.runDir)) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await kernel.until((n) => n.method === 'sweep/progress' && n.params.sweepId === started.sweepId && n.params.trial?.runDir);
     assert.deepStrictEqual(await request('sweep/cancel', { sweepId: started.sweepId }), { cancelled: true });
     const end = await endOf(started.sweepId);
     assert.strictEqual(end.status, 'cancelled');
