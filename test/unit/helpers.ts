@@ -1,9 +1,11 @@
-/** Shared helpers for unit tests: temp folders, the compiled CLI, the kernel process. */
+/** Shared helpers for unit tests: temp folders, the compiled CLI, the kernel process, input errors. */
+import * as assert from 'assert';
 import { fork, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { InputError } from '../../kernel/core/errors';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const cliJs = path.join(repoRoot, 'out', 'kernel', 'cli.js');
@@ -72,4 +74,26 @@ export function startKernel(): KernelClient {
       child.kill();
     },
   };
+}
+
+/** The InputError that `f` throws (fails the test if it throws something else or nothing). */
+export function inputErrorOf(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof InputError, `expected an InputError, got ${(e as Error)?.stack ?? e}`);
+    return e;
+  }
+  assert.fail('expected an InputError');
+}
+
+/** The InputError that `p` rejects with (fails the test if it rejects with something else or resolves). */
+export async function inputErrorFrom(p: Promise<unknown>): Promise<InputError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof InputError, `expected an InputError, got ${(e as Error)?.stack ?? e}`);
+    return e;
+  }
+  assert.fail('expected an InputError');
 }

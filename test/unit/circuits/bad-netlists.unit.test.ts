@@ -9,7 +9,7 @@ import { InputError, RunFailure } from '../../../kernel/core/errors';
 import { Rng } from '../../../kernel/core/rng';
 import { buildCircuit } from '../../../kernel/circuits/netlist/build';
 import { Transient } from '../../../kernel/circuits/transient';
-import { cli, tempDir } from '../helpers';
+import { cli, inputErrorOf, tempDir } from '../helpers';
 
 const M = '.model m jj(rtype=1, vg=2.8mV, cap=0.07pF, r0=160, rn=16, icrit=0.1mA)';
 const T = '.tran 0.25p 10p';
@@ -63,14 +63,7 @@ const cases: [string, string, RegExp[]][] = [
 describe('bad netlists', () => {
   for (const [what, text, expect] of cases) {
     it(`rejects ${what} with its line and column`, () => {
-      let err: unknown;
-      try {
-        buildCircuit(text, 'bad.cir');
-      } catch (e) {
-        err = e;
-      }
-      assert.ok(err instanceof InputError, `expected an InputError, got ${err}`);
-      const problems = (err as InputError).problems.join('\n');
+      const problems = inputErrorOf(() => buildCircuit(text, 'bad.cir')).problems.join('\n');
       for (const re of expect) assert.match(problems, re);
     });
   }

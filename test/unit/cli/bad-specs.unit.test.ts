@@ -5,10 +5,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../../../kernel/core/errors';
 import { applyOverrides } from '../../../kernel/experiments/spec';
 import { loadSpec } from '../../../kernel/runs/runner';
-import { cli, tempDir } from '../helpers';
+import { cli, inputErrorOf, tempDir } from '../helpers';
 
 const sdr = 'kind: dendrite.sdr\n';
 const cases: { name: string; text: string; file?: string; expect: RegExp[] }[] = [
@@ -49,15 +48,8 @@ describe('malformed specs', () => {
     it(`rejects ${c.name} with a located message`, () => {
       const file = path.join(dir, c.file ?? `${c.name.replace(/\W+/g, '-')}.neurite.yaml`);
       fs.writeFileSync(file, c.text);
-      let err: unknown;
-      try {
-        loadSpec({ specPath: file });
-      } catch (e) {
-        err = e;
-      }
-      assert.ok(err instanceof InputError, `expected an InputError, got ${err}`);
-      const text = (err as InputError).problems.join('\n');
-      for (const re of c.expect) assert.match(`${text}\n${(err as InputError).message}`, re);
+      const err = inputErrorOf(() => loadSpec({ specPath: file }));
+      for (const re of c.expect) assert.match(`${err.problems.join('\n')}\n${err.message}`, re);
     });
   }
 

@@ -1,13 +1,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CancelledError, InputError } from '../../../kernel/core/errors';
+import { CancelledError } from '../../../kernel/core/errors';
 import { ensureDownloaded } from '../../../kernel/data/download';
 import { readFolder } from '../../../kernel/data/folder';
 import { loadData } from '../../../kernel/data/load';
 import { datasetEntry, idxRoles, type DatasetEntry, type IdxRole } from '../../../kernel/data/registry';
 import { dataSpec } from '../../../kernel/data/spec';
-import { tempDir } from '../helpers';
+import { inputErrorFrom, tempDir } from '../helpers';
 import { debianDir, officialFashionFile, serve, sha256, type Route } from './fixtures';
 
 const fashion = datasetEntry('fashion-mnist');
@@ -15,16 +15,6 @@ const official = Object.fromEntries(idxRoles.map((r) => [r, officialFashionFile(
 /** Routes serving the official files under `/fm/<name>`, with per-role overrides. */
 const routes = (over: Partial<Record<IdxRole, Route>> = {}) =>
   Object.fromEntries(idxRoles.map((r) => [`/fm/${fashion.files[r].file}`, over[r] ?? { body: official[r] }]));
-
-async function rejects(p: Promise<unknown>): Promise<InputError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  assert.fail('expected an InputError');
-}
 
 describe('download on demand (against a local HTTP server)', function () {
   let cache: string;
@@ -57,14 +47,14 @@ describe('download on demand (against a local HTTP server)', function () {
 
   it('reports a 404 with the file and URL, and leaves the cache empty', async () => {
     server = await serve({});
-    const e = await rejects(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
+    const e = await inputErrorFrom(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
     assert.deepStrictEqual(e.problems, [`data.mirror: train-images-idx3-ubyte.gz from ${server.url}/fm/train-images-idx3-ubyte.gz: HTTP 404 Not Found`]);
     assert.deepStrictEqual(cached(), []);
   });
 
   it('reports a truncated file (short body) and keeps it out of the cache', async () => {
     server = await serve(routes({ testLabels: { body: official.testLabels.subarray(0, 2574) } }));
-    const e = await rejects(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
+    const e = await inputErrorFrom(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
     assert.match(e.problems[0], /^data\.mirror: t10k-labels-idx1-ubyte\.gz from http:\/\/127\.0\.0\.1:\d+\/fm\/t10k-labels-idx1-ubyte\.gz: truncated download: expected 5148 bytes, got 2574$/);
     assert.ok(!cached().includes('t10k-labels-idx1-ubyte.gz'));
     assert.ok(!cached().some((f) => f.includes('.part')), 'no temporary file left');
@@ -77,7 +67,7 @@ describe('download on demand (against a local HTTP server)', function () {
 
   it('reports a connection dropped mid-file and keeps the cache clean', async () => {
     server = await serve(routes({ trainLabels: { body: official.trainLabels, cutAt: 10000 } }));
-    const e = await rejects(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
+    const e = await inputErrorFrom(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
     assert.match(e.problems[0], /train-labels-idx1-ubyte\.gz from .*: connection failed after \d+ of 29515 bytes \(UND_ERR_SOCKET: other side closed\)$/);
     assert.ok(!cached().includes('train-labels-idx1-ubyte.gz'));
     assert.ok(!cached().some((f) => f.includes('.part')));
@@ -87,7 +77,7 @@ describe('download on demand (against a local HTTP server)', function () {
     const bad = Buffer.from(official.testImages);
     bad[1000] ^= 0xff;
     server = await serve(routes({ testImages: { body: bad } }));
-    const e = await rejects(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
+    const e = await inputErrorFrom(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
     assert.strictEqual(e.problems[0], `data.mirror: t10k-images-idx3-ubyte.gz from ${server.url}/fm/t10k-images-idx3-ubyte.gz: sha256 mismatch: expected ${fashion.files.testImages.sha256}, got ${sha256(bad)}`);
     assert.ok(!cached().includes('t10k-images-idx3-ubyte.gz'));
   });
@@ -95,7 +85,7 @@ describe('download on demand (against a local HTTP server)', function () {
   it('refuses Debian\'s re-headered files: same data, but 23 bytes shorter than the official file', async () => {
     const deb = fs.readFileSync(path.join(debianDir, 't10k-labels-idx1-ubyte.gz'));
     server = await serve(routes({ testLabels: { body: deb } }));
-    const e = await rejects(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
+    const e = await inputErrorFrom(loadData(spec(server.url), { cacheDir: cache, systemDirs: [] }));
     assert.match(e.problems[0], /t10k-labels-idx1-ubyte\.gz .*truncated download: expected 5148 bytes, got 5125/);
   });
 
@@ -106,7 +96,7 @@ describe('download on demand (against a local HTTP server)', function () {
     assert.strictEqual(cached().length, 4);
     fs.rmSync(dir(), { recursive: true });
     const none: DatasetEntry = { ...fashion, mirrors: [`${server.url}/a`, `${server.url}/b`] };
-    const e = await rejects(ensureDownloaded(none, dir()));
+    const e = await inputErrorFrom(ensureDownloaded(none, dir()));
     assert.deepStrictEqual(e.problems.map((p) => p.replace(server!.url, 'URL')), [
       'data.download: train-images-idx3-ubyte.gz from URL/a/train-images-idx3-ubyte.gz: HTTP 404 Not Found',
       'data.download: train-images-idx3-ubyte.gz from URL/b/train-images-idx3-ubyte.gz: HTTP 404 Not Found',
@@ -118,7 +108,7 @@ describe('download on demand (against a local HTTP server)', function () {
     const url = server.url;
     await server.close();
     server = undefined;
-    const e = await rejects(loadData(spec(url), { cacheDir: cache, systemDirs: [] }));
+    const e = await inputErrorFrom(loadData(spec(url), { cacheDir: cache, systemDirs: [] }));
     assert.match(e.problems[0], /connection failed \(ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
   });
 

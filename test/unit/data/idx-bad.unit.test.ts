@@ -2,22 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { InputError } from '../../../kernel/core/errors';
 import { readFolder } from '../../../kernel/data/folder';
 import { readIdx, type IdxKind } from '../../../kernel/data/idx';
-import { tempDir } from '../helpers';
+import { inputErrorFrom, tempDir } from '../helpers';
 import { idx, tinySet, writeFolder } from './fixtures';
 
-/** The one problem line of the InputError that `p` rejects with. */
-async function problems(p: Promise<unknown>): Promise<string[]> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${(e as Error).stack}`);
-    return e.problems;
-  }
-  assert.fail('expected the read to fail');
-}
+/** The problem lines of the InputError that `p` rejects with. */
+const problems = async (p: Promise<unknown>): Promise<string[]> => (await inputErrorFrom(p)).problems;
 
 describe('IDX reader on bad files', () => {
   let dir: string;

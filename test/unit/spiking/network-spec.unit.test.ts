@@ -5,9 +5,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../../../kernel/core/errors';
 import { loadSpec } from '../../../kernel/runs/runner';
-import { cli, lastJsonLine, tempDir } from '../helpers';
+import { cli, inputErrorOf, lastJsonLine, tempDir } from '../helpers';
 
 const base = `kind: spiking.network
 durationMs: 50
@@ -63,14 +62,7 @@ describe('spiking specs: bad input', () => {
     it(`rejects ${c.name} with a located message`, () => {
       const file = path.join(dir, `${c.name.replace(/\W+/g, '-')}.neurite.yaml`);
       fs.writeFileSync(file, c.text);
-      let err: unknown;
-      try {
-        loadSpec({ specPath: file });
-      } catch (e) {
-        err = e;
-      }
-      assert.ok(err instanceof InputError, `expected an InputError, got ${err}`);
-      const text = (err as InputError).problems.join('\n');
+      const text = inputErrorOf(() => loadSpec({ specPath: file })).problems.join('\n');
       for (const re of c.expect) assert.match(text, re);
     });
   }

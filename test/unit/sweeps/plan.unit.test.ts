@@ -1,19 +1,10 @@
 import * as assert from 'assert';
-import { InputError } from '../../../kernel/core/errors';
 import { planSweep, trialSets } from '../../../kernel/sweeps/plan';
 import { stat } from '../../../kernel/sweeps/table';
-import { tempDir } from '../helpers';
+import { inputErrorOf, tempDir } from '../helpers';
 import { baseSpec, gridSpec, writeSpec } from './fixtures';
 
-const problemsOf = (f: () => unknown): string[] => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.problems;
-    throw e;
-  }
-  assert.fail('expected an InputError');
-};
+const problemsOf = (f: () => unknown): string[] => inputErrorOf(f).problems;
 
 describe('sweep plans', () => {
   const dir = tempDir('neurite-plan-');
