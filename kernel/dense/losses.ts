@@ -8,8 +8,6 @@ import { GraphError, type Value } from './graph';
 import * as o from './ops';
 import { shapeText } from './shapes';
 
-export type LossKind = 'cross-entropy' | 'mse';
-
 function checkLabels(logits: Value, labels: Value, op: string): void {
   const g = logits.graph;
   if (logits.shape.length !== 2) throw new GraphError(g.where(op), `expects logits [N, classes], got ${shapeText(logits.shape)}`);

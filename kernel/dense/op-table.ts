@@ -324,8 +324,3 @@ export const opTable: Record<string, OpDef> = {
     infer: ([x], a) => (expectType(x, FLOATS), [{ shape: window2d(x, ints(a, 'kernel_shape'), a, x.shape[1]), dtype: x.dtype }]),
   },
 };
-
-/** ONNX attribute types of an op's attributes (the serialiser's view of `attrs`). */
-export function attrType(op: string, name: string): AttrType {
-  return opTable[op].attrs[name].type;
-}

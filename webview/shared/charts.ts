@@ -35,7 +35,6 @@ export function figure(parent: HTMLElement, title: string): HTMLCanvasElement {
   return canvas;
 }
 
-/** Line chart of x/y series (sweeps, curves, waveforms); log axes when asked. */
 /**
  * Log axes are drawn as log10 of the data on a linear axis, labelled 1e-k: Chart.js's own
  * logarithmic scale draws nothing once the range reaches below ~1e-21, and SDR error rates

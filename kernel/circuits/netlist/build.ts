@@ -116,8 +116,3 @@ function resolvePrints(prints: PrintDef[], flat: Flat, problems: Problem[], warn
   }
   return probes;
 }
-
-/** Throw an InputError for a netlist that cannot be read. */
-export function netlistError(source: string, problems: Problem[]): InputError {
-  return new InputError(problems.map((p) => formatProblem(source, p)));
-}

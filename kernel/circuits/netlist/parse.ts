@@ -6,7 +6,7 @@
  */
 import { lex, type Card, type Problem, type Token } from './lexer';
 import { parsePrint } from './print';
-import type { ElementDef, ModelDef, NetlistDef, Scope, SourceDef } from './types';
+import type { ModelDef, NetlistDef, Scope, SourceDef } from './types';
 
 const SOURCE_TYPES = new Set(['PWL', 'PULSE', 'SIN', 'EXP', 'NOISE']);
 const ELEMENT_OPTS: Record<string, string[]> = { R: ['TEMP', 'NEB'], L: [], C: [], B: ['AREA', 'IC', 'TEMP', 'NEB'] };

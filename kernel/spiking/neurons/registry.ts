@@ -11,5 +11,3 @@ export const neuronModels: Record<string, NeuronModel> = {
   [lifCond.name]: lifCond,
   [izhikevich.name]: izhikevich,
 };
-
-export const neuronModelNames = Object.keys(neuronModels) as [string, ...string[]];
