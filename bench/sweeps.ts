@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { cores } from '../kernel/core/cores';
 import { printTable, writeResults, type Row } from './_table';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -24,7 +25,7 @@ const cli = path.join(repo, 'dist', 'cli.js');
 const N = Number(process.argv[2] ?? 24);
 const SIM = Number(process.argv[3] ?? 3_000_000);
 const ROUNDS = Number(process.argv[4] ?? 3);
-const P = os.availableParallelism?.() ?? os.cpus().length;
+const P = cores(); // the local executor's default --jobs
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-bench-sweeps-'));
 
 const base = `kind: dendrite.sdr

@@ -6,9 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { cores } from '../core/cores';
 import { InputError } from '../core/errors';
 import { slurmSchema } from '../sweeps/block';
-import { cores, openSweep, slurmResources, type ExecuteOptions } from '../sweeps/execute';
+import { openSweep, slurmResources, type ExecuteOptions } from '../sweeps/execute';
 import { workerEntry } from '../sweeps/local';
 import { cancelSweep, collectSweep, sweepStatus } from '../sweeps/manage';
 import { overridesText, planSweep } from '../sweeps/plan';

@@ -4,7 +4,7 @@
  * compiled once is reused for every batch of the same shape.
  */
 import * as crypto from 'crypto';
-import * as os from 'os';
+import { cores } from '../core/cores';
 import { InputError, RunFailure } from '../core/errors';
 import { ort, tensor, type InferenceSession, type SessionOptions, type Tensor } from './ort';
 import type { Device } from './providers';
@@ -25,7 +25,7 @@ export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
     if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InputError([`NEURITE_THREADS: expected a whole number from 1 to 1024, got "${v}"`]);
     return n;
   }
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores();
 }
 
 export function execOptions(device: Device, o: { threads?: number; spin?: boolean } = {}): ExecOptions {

@@ -5,8 +5,8 @@
  * Used in process by the CLI and by the kernel server.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { cores } from '../core/cores';
 import { InputError } from '../core/errors';
 import { markFailed } from '../runs/store';
 import type { SlurmBlock } from './block';
@@ -69,10 +69,6 @@ export interface OpenedSweep {
   pending: number[];
   executor: ExecutorRecord;
   run(sink: SweepSink, signal: AbortSignal): Promise<SweepOutcome>;
-}
-
-export function cores(): number {
-  return os.availableParallelism?.() ?? os.cpus().length;
 }
 
 /** Slurm resources: flags over the spec's block over defaults. */
