@@ -1,6 +1,7 @@
 /** `neurite run <spec>`: one experiment, in process, with a progress bar and a summary. */
 import * as path from 'path';
 import { InputError } from '../core/errors';
+import { deviceRequests, type DeviceRequest } from '../protocol/types';
 import { startRun } from '../runs/runner';
 import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, type Command } from './io';
 import { ProgressDisplay } from './progress';
@@ -29,7 +30,7 @@ export const runCommand: Command = {
       throw new InputError([`--seed: expected an integer in [0, 4294967295], got "${values.seed}"`]);
     }
     const device = values.device;
-    if (device !== undefined && !['auto', 'cpu', 'cuda', 'webgpu'].includes(device)) {
+    if (device !== undefined && !(deviceRequests as readonly string[]).includes(device)) {
       throw new InputError([`--device: expected auto, cpu, cuda or webgpu, got "${device}"`]);
     }
     const display = new ProgressDisplay(process.stderr, path.basename(positionals[0]));
@@ -46,7 +47,7 @@ export const runCommand: Command = {
         specPath: positionals[0],
         overrides: values.set ?? [],
         seed,
-        device: device as 'auto' | undefined,
+        device: device as DeviceRequest | undefined,
         outDir: values.out,
       },
       {

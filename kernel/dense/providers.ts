@@ -7,13 +7,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../core/errors';
+import type { DeviceRequest } from '../protocol/types';
 import { Graph } from './graph';
 import { serialize } from './onnx/serialize';
 import { relu } from './ops';
 import { ORT_INSTALL_HINT, ortInstalled } from './ort';
 
-export type Device = 'cpu' | 'cuda' | 'webgpu';
-export type DeviceRequest = Device | 'auto';
+export type { DeviceRequest };
+/** An execution provider a dense run actually uses. */
+export type Device = Exclude<DeviceRequest, 'auto'>;
 
 const CUDA_HINT = 'install the CUDA add-on with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs an NVIDIA driver, CUDA 12 and cuDNN 9), or use device "cpu"';
 

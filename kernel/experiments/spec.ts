@@ -6,10 +6,11 @@
 import { z } from 'zod';
 import YAML, { LineCounter, isMap, isScalar, type Document, type Scalar } from 'yaml';
 import { InputError } from '../core/errors';
+import { deviceRequests } from '../protocol/types';
 import { sweepSchema, type SweepBlock } from '../sweeps/block';
 
 export const deviceSchema = z
-  .enum(['auto', 'cpu', 'cuda', 'webgpu'])
+  .enum(deviceRequests)
   .describe('Where dense models execute: auto picks the best available provider; event engines always run on the CPU.');
 
 /** Fields every experiment spec has. */

@@ -3,10 +3,10 @@
  * Shapes mirror ./types.ts; the `satisfies` checks keep the two in step.
  */
 import { z } from 'zod';
-import type { Notifications, Requests } from './types';
+import { deviceRequests, type Notifications, type Requests } from './types';
 
 const empty = z.union([z.strictObject({}), z.undefined(), z.null()]);
-const device = z.enum(['auto', 'cpu', 'cuda', 'webgpu']);
+const device = z.enum(deviceRequests);
 const status = z.enum(['completed', 'failed', 'cancelled']);
 const metricRecord = z.object({ t: z.number(), step: z.number(), series: z.string().optional(), values: z.record(z.string(), z.number().nullable()) });
 const summary = z.looseObject({ id: z.string(), kind: z.string(), status, metrics: z.record(z.string(), z.number().nullable()) });

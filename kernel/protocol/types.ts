@@ -5,6 +5,10 @@
 
 export type RunStatus = 'completed' | 'failed' | 'cancelled';
 
+/** What a spec's `device`, a run request or `--device` may ask for (`auto`: the best available). */
+export const deviceRequests = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
+export type DeviceRequest = (typeof deviceRequests)[number];
+
 export interface RunSummary {
   id: string;
   kind: string;
@@ -65,7 +69,7 @@ export interface RunStartParams {
   spec?: unknown;
   overrides?: string[];
   seed?: number;
-  device?: 'auto' | 'cpu' | 'cuda' | 'webgpu';
+  device?: DeviceRequest;
   /** Runs root to use instead of `<workspace>/.neurite/runs`. */
   outDir?: string;
   /** Folder that relative paths in the spec (data.dir, netlist…) are resolved against; default: the spec file's folder, else the workspace. */
