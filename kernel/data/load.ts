@@ -10,9 +10,9 @@
  * `trainLimit`/`testLimit` keep the first N images (views, no copy).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../core/errors';
+import { resolveUserPath } from '../core/paths';
 import { take, type ImageSet, type LoadedData } from './dataset';
 import { datasetCacheDir, ensureDownloaded } from './download';
 import { readFolder } from './folder';
@@ -53,7 +53,7 @@ function checkCombination(spec: DataSpec): void {
 
 async function locateAndRead(entry: DatasetEntry, spec: DataSpec, opts: LoadOptions): Promise<{ train: ImageSet; test: ImageSet; source: string }> {
   const read = async (dir: string, what: string) => ({ ...(await readFolder(dir, entry.classes, { signal: opts.signal, what })), source: dir });
-  if (spec.dir !== undefined) return read(expandHome(spec.dir), 'data.dir');
+  if (spec.dir !== undefined) return read(resolveUserPath(spec.dir), 'data.dir'); // runs pass it resolved against the spec's folder
   if (entry.packaged && !spec.download) return entry.packaged();
   const systemDirs = opts.systemDirs ?? entry.systemDirs;
   for (const dir of systemDirs) if (hasAllFiles(entry, dir)) return read(dir, 'data.name');
@@ -69,11 +69,6 @@ async function locateAndRead(entry: DatasetEntry, spec: DataSpec, opts: LoadOpti
     await ensureDownloaded(entry, cache, { mirror: spec.mirror, signal: opts.signal, log: opts.log });
   }
   return read(cache, 'cache');
-}
-
-/** `~/x` → the home folder's x (YAML and JSON do not expand it); relative paths are from the working folder. */
-export function expandHome(dir: string): string {
-  return path.resolve(dir === '~' || dir.startsWith('~/') ? path.join(os.homedir(), dir.slice(1)) : dir);
 }
 
 /** Does `dir` hold the official `.gz` files of every role? */

@@ -3,10 +3,10 @@
  * that stream progress, metrics, traces and logs to the run store and to whoever watches.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { CancelledError } from '../core/errors';
+import { resolveUserPath } from '../core/paths';
 import { Rng } from '../core/rng';
 import type { Trace } from '../protocol/types';
 import type { MetricRecord, RunWriter } from './store';
@@ -94,8 +94,7 @@ export class RunContext {
 
   /** A path from the spec, made absolute: `~` is the home folder, relative is relative to the spec file. */
   resolvePath(p: string): string {
-    if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
-    return path.resolve(this.baseDir, p);
+    return resolveUserPath(p, this.baseDir);
   }
 
   /** A path inside the run's artifacts/ folder. */

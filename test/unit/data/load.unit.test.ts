@@ -4,7 +4,8 @@ import * as path from 'path';
 import { z } from 'zod';
 import * as os from 'os';
 import { CancelledError, InputError } from '../../../kernel/core/errors';
-import { expandHome, loadData } from '../../../kernel/data/load';
+import { resolveUserPath } from '../../../kernel/core/paths';
+import { loadData } from '../../../kernel/data/load';
 import { datasetNames, datasets } from '../../../kernel/data/registry';
 import { dataSpec } from '../../../kernel/data/spec';
 import { formatIssues } from '../../../kernel/experiments/spec';
@@ -82,8 +83,8 @@ describe('loadData', () => {
   });
 
   it('expands ~ in data.dir to the home folder', () => {
-    assert.strictEqual(expandHome('~/datasets/x'), path.join(os.homedir(), 'datasets', 'x'));
-    assert.strictEqual(expandHome('rel'), path.resolve('rel'));
+    assert.strictEqual(resolveUserPath('~/datasets/x'), path.join(os.homedir(), 'datasets', 'x'));
+    assert.strictEqual(resolveUserPath('rel'), path.resolve('rel'));
   });
 
   it('stops with CancelledError when the run is cancelled', async () => {
