@@ -5,7 +5,6 @@
  * CSV (JoSIM's columns) is written to traces/waveforms.csv at the end.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { z } from 'zod';
 import { InputError } from '../core/errors';
 import { minMaxDownsample } from '../circuits/downsample';
@@ -70,8 +69,7 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
     }
     const wall = ctx.elapsed() - t0;
     // (3) The full waveforms, as JoSIM would write them.
-    const csvPath = path.join(ctx.dir, 'traces', 'waveforms.csv');
-    fs.writeFileSync(csvPath, sim.recorder.csv());
+    fs.writeFileSync(ctx.tracePath('waveforms.csv'), sim.recorder.csv());
     ctx.log(`wrote ${sim.recorder.count} rows × ${sim.recorder.labels.length} columns to traces/waveforms.csv`);
     const metrics: Record<string, number> = {
       steps: s.steps,

@@ -42,10 +42,6 @@ export class RunContext {
     this.logFile = path.join(writer.dir, 'log.txt');
   }
 
-  get dir(): string {
-    return this.writer.dir;
-  }
-
   /** Seconds since the run started. */
   elapsed(): number {
     return (performance.now() - this.t0) / 1000;
@@ -95,6 +91,11 @@ export class RunContext {
   /** A path from the spec, made absolute: `~` is the home folder, relative is relative to the spec file. */
   resolvePath(p: string): string {
     return resolveUserPath(p, this.baseDir);
+  }
+
+  /** A path inside the run's traces/ folder, for records written whole (CSV files). */
+  tracePath(name: string): string {
+    return this.writer.tracePath(name);
   }
 
   /** A path inside the run's artifacts/ folder. */

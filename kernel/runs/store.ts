@@ -59,9 +59,14 @@ export class RunWriter {
 
   /** Write a trace (waveforms, rasters, curves) as traces/<name>.json. */
   writeTrace(name: string, data: unknown): string {
-    const file = path.join(this.dir, 'traces', `${safeName(name)}.json`);
+    const file = this.tracePath(`${name}.json`);
     writeJsonAtomic(file, data);
     return file;
+  }
+
+  /** A file in traces/ (full records such as CSV files go beside the streamed JSON traces). */
+  tracePath(name: string): string {
+    return path.join(this.dir, 'traces', safeName(name));
   }
 
   artifactPath(name: string): string {

@@ -4,15 +4,13 @@
  * traces/ (the views read only traces/*.json, so big files never flood them).
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import type { RasterTrace, XYTrace } from '../protocol/types';
 import type { RunContext } from '../runs/context';
-import { safeName } from '../runs/store';
 import { thin, type SpikeMonitor, type StateMonitor } from './monitors';
 
 /** Write rows to traces/<name> in chunks (no giant string). */
 export function writeCsv(ctx: RunContext, name: string, header: string, rows: number, row: (i: number) => string): string {
-  const file = path.join(ctx.dir, 'traces', safeName(name));
+  const file = ctx.tracePath(name);
   const fd = fs.openSync(file, 'w');
   try {
     fs.writeSync(fd, header + '\n');
