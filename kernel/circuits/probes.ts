@@ -138,6 +138,14 @@ export class ProbeRecorder {
     return terms;
   }
 
+  /** The recorded rows of the column labelled `label` (e.g. `P(B01)`), or of `time`. */
+  column(label: string): Float64Array {
+    if (label === 'time') return this.time.subarray(0, this.count);
+    const k = this.labels.indexOf(label);
+    if (k < 0) throw new Error(`no column ${label}; columns: ${this.labels.join(', ')}`);
+    return this.columns[k].subarray(0, this.count);
+  }
+
   /** CSV like JoSIM's: `time` then one column per probe, values as C's %.6e. */
   csv(): string {
     const lines = [['time', ...this.labels].join(',')];

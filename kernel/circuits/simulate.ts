@@ -1,7 +1,8 @@
 /**
- * One-call simulation of netlist text: parse, build, run to the end. The CLI (`neurite sim`)
- * and tests use this; the `sfq.circuit` experiment drives a Transient itself so it can stream
- * and be cancelled between chunks of steps.
+ * One-call simulation of netlist text: parse, build, run to the end (the tests use it). The
+ * CLI (`neurite sim`) drives a Transient itself to print the netlist's warnings before the run,
+ * the `sfq.circuit` experiment to stream and be cancelled between chunks of steps, and the SFQ
+ * models (models/sfq/measure.ts) to yield between chunks.
  */
 import { Rng } from '../core/rng';
 import type { Circuit } from './circuit';
@@ -22,12 +23,6 @@ export function simulate(text: string, opts: { source?: string; seed?: number } 
   return {
     circuit,
     sim,
-    get(label: string) {
-      const r = sim.recorder;
-      if (label === 'time') return r.time.subarray(0, r.count);
-      const k = r.labels.indexOf(label);
-      if (k < 0) throw new Error(`no column ${label}; columns: ${r.labels.join(', ')}`);
-      return r.columns[k].subarray(0, r.count);
-    },
+    get: (label) => sim.recorder.column(label),
   };
 }

@@ -10,6 +10,7 @@ import { InputError } from '../core/errors';
 import { minMaxDownsample } from '../circuits/downsample';
 import { buildCircuit } from '../circuits/netlist/build';
 import { Transient } from '../circuits/transient';
+import { pulseCount } from '../models/sfq/measure';
 import type { XYTrace } from '../protocol/types';
 import type { RunContext } from '../runs/context';
 import type { Experiment, ExperimentResult } from './experiment';
@@ -83,9 +84,7 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
     // A junction phase that advanced by k·2π carried k SFQ pulses: count them.
     sim.recorder.labels.forEach((label, k) => {
       const e = circuit.probes[k];
-      if (e.kind !== 'devP' || circuit.elements[e.a].type !== 'B') return;
-      const col = sim.recorder.columns[k];
-      metrics[`pulses_${label}`] = Math.round((col[sim.recorder.count - 1] - col[0]) / (2 * Math.PI));
+      if (e.kind === 'devP' && circuit.elements[e.a].type === 'B') metrics[`pulses_${label}`] = pulseCount(sim.recorder.column(label));
     });
     return { metrics, result: { columns: sim.recorder.labels, rows: sim.recorder.count, csv: 'traces/waveforms.csv', warnings: circuit.warnings } };
   },

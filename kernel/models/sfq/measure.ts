@@ -40,13 +40,5 @@ export async function runNetlist(text: string, seed: number, tick?: () => Promis
     sim.advance(chunk);
     if (tick) await tick();
   }
-  const r = sim.recorder;
-  return {
-    time: r.time.subarray(0, r.count),
-    column(label) {
-      const k = r.labels.indexOf(label);
-      if (k < 0) throw new Error(`no column ${label} (have ${r.labels.join(', ')})`);
-      return r.columns[k].subarray(0, r.count);
-    },
-  };
+  return { time: sim.recorder.column('time'), column: (label) => sim.recorder.column(label) };
 }
