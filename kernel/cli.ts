@@ -8,6 +8,7 @@ import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './c
 import { runCommand } from './cli/run';
 import { sweepCommand } from './cli/sweep';
 import { simCommand } from './cli/sim';
+import { versions } from './runs/versions';
 
 /** Every subcommand, explicitly. */
 export const commands: Record<string, Command> = {
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? EXIT_OK : EXIT_BAD_INPUT;
   }
   if (name === '--version') {
-    process.stdout.write(`${require('../package.json').version}\n`);
+    process.stdout.write(`${versions().neurite}\n`);
     return EXIT_OK;
   }
   const command = commands[name];

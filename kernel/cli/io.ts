@@ -22,6 +22,19 @@ export function parse<T extends ParseArgsConfig['options']>(argv: string[], opti
   }
 }
 
+/** `--seed N`: undefined when absent, else an integer in [0, 2³² − 1] (a spec's seed range). */
+export function seedFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seed = Number(value);
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new InputError([`--seed: expected an integer in [0, 4294967295], got "${value}"`]);
+  return seed;
+}
+
+/** A run's log line as the CLI prints it: info plain, others prefixed by their level. */
+export function logText(level: 'info' | 'warn' | 'error', message: string): string {
+  return `${level === 'info' ? '' : `${level}: `}${message}`;
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { InputError } from '../core/errors';
 import { deviceRequests, type DeviceRequest } from '../protocol/types';
 import { startRun } from '../runs/runner';
-import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, type Command } from './io';
+import { EXIT_OK, EXIT_RUN_FAILED, logText, parse, printJson, seedFlag, type Command } from './io';
 import { ProgressDisplay } from './progress';
 
 const usage = 'run <spec> [--set path=value …] [--seed N] [--device D] [--out DIR] [--json]';
@@ -25,10 +25,7 @@ export const runCommand: Command = {
       usage,
     );
     if (positionals.length !== 1) throw new InputError([`expected one spec file, got ${positionals.length}`, `usage: neurite ${usage}`]);
-    const seed = values.seed === undefined ? undefined : Number(values.seed);
-    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
-      throw new InputError([`--seed: expected an integer in [0, 4294967295], got "${values.seed}"`]);
-    }
+    const seed = seedFlag(values.seed);
     const device = values.device;
     if (device !== undefined && !(deviceRequests as readonly string[]).includes(device)) {
       throw new InputError([`--device: expected auto, cpu, cuda or webgpu, got "${device}"`]);
@@ -54,7 +51,7 @@ export const runCommand: Command = {
         progress: (f, m) => !values.quiet && display.update(f, m),
         metric: () => {},
         trace: () => {},
-        log: (level, message) => !values.quiet && display.line(`${level === 'info' ? '' : `${level}: `}${message}`),
+        log: (level, message) => !values.quiet && display.line(logText(level, message)),
       },
       abort.signal,
     );

@@ -9,7 +9,7 @@ import { InputError } from '../core/errors';
 import { Rng } from '../core/rng';
 import { buildCircuit } from '../circuits/netlist/build';
 import { Transient } from '../circuits/transient';
-import { EXIT_OK, parse, type Command } from './io';
+import { EXIT_OK, parse, seedFlag, type Command } from './io';
 
 const usage = 'sim <netlist.cir> [-o out.csv] [--seed N] [--quiet]';
 
@@ -20,8 +20,7 @@ export const simCommand: Command = {
     const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, seed: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } }, usage);
     if (positionals.length !== 1) throw new InputError([`expected one netlist file, got ${positionals.length}`, `usage: neurite ${usage}`]);
     const file = positionals[0];
-    const seed = values.seed === undefined ? 1 : Number(values.seed);
-    if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new InputError([`--seed: expected an integer in [0, 4294967295], got "${values.seed}"`]);
+    const seed = seedFlag(values.seed) ?? 1;
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

@@ -16,7 +16,7 @@ import { overridesText, planSweep } from '../sweeps/plan';
 import { batchScript } from '../sweeps/slurm';
 import { findSweep, sweepsRoot, trialRunsDir, trialStates } from '../sweeps/store';
 import { startTrial } from '../sweeps/trial';
-import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, type Command } from './io';
+import { EXIT_OK, EXIT_RUN_FAILED, logText, parse, printJson, type Command } from './io';
 import { SweepDisplay, printReport, printTable } from './sweep-display';
 
 const usage =
@@ -164,7 +164,7 @@ async function trial(argv: string[]): Promise<number> {
         progress: (fraction, message) => send({ type: 'progress', fraction, message }),
         metric: () => {},
         trace: () => {},
-        log: (level, message) => process.stdout.write(`${level === 'info' ? '' : `${level}: `}${message}\n`),
+        log: (level, message) => process.stdout.write(`${logText(level, message)}\n`),
       },
       abort.signal,
     );
