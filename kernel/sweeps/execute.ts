@@ -13,7 +13,7 @@ import type { SlurmBlock } from './block';
 import { runLocal, workerEntry, type TrialUpdate } from './local';
 import type { SweepPlan } from './plan';
 import { activeTasks, batchScript, sbatch, scancel } from './slurm';
-import { claimSweep, countStates, finalStatus, readSweep, snapshot, trialState, trialStates, writeSweep, type ExecutorRecord, type SweepRecord, type SweepStatus, type TrialStatus } from './store';
+import { claimSweep, countStates, finalStatus, readSweep, snapshot, trialState, trialStates, writeSweep, type ExecutorRecord, type LiveStatus, type SweepRecord, type SweepStatus, type TrialStatus } from './store';
 import { buildTable, writeTable } from './table';
 import { recordFailedAttempt } from './trial';
 
@@ -32,8 +32,6 @@ export interface ExecuteOptions {
   /** Who drives the sweep (how `neurite sweep cancel` can stop it). */
   by?: 'cli' | 'kernel';
 }
-
-export type LiveStatus = TrialStatus | 'queued' | 'running';
 
 export interface SweepProgress {
   sweepId: string;

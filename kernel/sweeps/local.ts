@@ -9,12 +9,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { markFailed } from '../runs/store';
 import { recordFailedAttempt, type WorkerMessage } from './trial';
-import { trialLogFile, trialState, type SweepRecord, type TrialStatus } from './store';
+import { trialLogFile, trialState, type LiveStatus, type SweepRecord } from './store';
 
 /** What executors report about one trial as it moves. */
 export interface TrialUpdate {
   index: number;
-  status: TrialStatus | 'queued' | 'running';
+  status: LiveStatus;
   fraction?: number;
   message?: string;
   runDir?: string;

@@ -5,9 +5,9 @@
  */
 import * as os from 'os';
 import { InputError } from '../core/errors';
-import { recordOrphans, type LiveStatus } from './execute';
+import { recordOrphans } from './execute';
 import { activeTasks, scancel } from './slurm';
-import { countStates, finalStatus, liveController, readSweep, snapshot, trialStates, writeSweep, type ControllerInfo, type SweepRecord, type SweepStatus, type TrialState } from './store';
+import { countStates, finalStatus, liveController, readSweep, snapshot, trialStates, writeSweep, type ControllerInfo, type LiveStatus, type SweepRecord, type SweepStatus, type TrialState } from './store';
 import { buildTable, writeTable, type SweepTable } from './table';
 
 export interface SweepReport {

@@ -12,12 +12,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../core/errors';
+import type { SweepStatus, SweepTrialStatus } from '../protocol/types';
 import { listRuns, writeJsonAtomic, type RunSummary } from '../runs/store';
 import type { SlurmBlock } from './block';
 import type { SweepPlan } from './plan';
 
-export type TrialStatus = 'pending' | 'incomplete' | 'completed' | 'failed' | 'cancelled';
-export type SweepStatus = 'running' | 'submitted' | 'completed' | 'failed' | 'cancelled' | 'incomplete';
+export type { SweepStatus };
+/** A trial while a sweep runs: its state on disk, or queued / running in an executor. */
+export type LiveStatus = SweepTrialStatus;
+/** A trial's state as its run folders show it. */
+export type TrialStatus = Exclude<LiveStatus, 'queued' | 'running'>;
 
 export type ExecutorRecord =
   | { type: 'local'; jobs: number; threadsPerTrial: number }
