@@ -95,10 +95,10 @@ export async function openSweep(plan: SweepPlan, root: string, opts: ExecuteOpti
         : { type: 'slurm', jobIds: [], script: '', resources: slurmResources(plan.block.slurm, opts.slurm, opts.jobs) };
     const record: SweepRecord = { ...plan, version: 1, createdAt: existing?.createdAt ?? new Date().toISOString(), updatedAt: '', status: 'running', executor, slurmJobs };
     // Nothing else runs this sweep now, so an unfinished attempt was interrupted: record it.
-    for (const s of trialStates(dir, record)) {
-      if (s.status === 'incomplete' && s.runDir) markFailed(s.runDir, 'interrupted: the sweep running this trial stopped before it finished');
-    }
-    const states = trialStates(dir, record);
+    let states = trialStates(dir, record);
+    const interrupted = states.filter((s) => s.status === 'incomplete' && s.runDir);
+    for (const s of interrupted) markFailed(s.runDir!, 'interrupted: the sweep running this trial stopped before it finished');
+    if (interrupted.length) states = trialStates(dir, record); // read again only when something changed
     const pending = states.filter((s) => s.status !== 'completed').map((s) => s.index);
     writeSweep(dir, { ...record, trialStatus: snapshot(dir, states) });
     return {
