@@ -17,15 +17,14 @@ export interface RunCommandDeps {
   context: vscode.ExtensionContext;
   tracker: RunTracker;
   log: vscode.OutputChannel;
-  openPanel(dir: string, runId?: string): void;
+  openPanel(dir: string): void;
 }
 
 /** Pick a spec (or take `arg`), run it with a cancellable progress notification, resolve at its end. */
 export async function runExperiment(deps: RunCommandDeps, arg?: vscode.Uri | string): Promise<RunOutcome | undefined> {
-  const uri = arg ? (typeof arg === 'string' ? vscode.Uri.file(arg) : arg) : await pickSpec(deps.context);
+  const uri = await specArg(deps.context, arg, 'Neurite: Run Experiment');
   if (!uri) return undefined;
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (document?.isDirty) await document.save(); // run what the user sees
+  await saveIfDirty(uri); // run what the user sees
   let run;
   try {
     run = await deps.tracker.start({ workspace: workspaceRoot(deps.context), specPath: uri.fsPath });
@@ -36,7 +35,7 @@ export async function runExperiment(deps: RunCommandDeps, arg?: vscode.Uri | str
     throw e; // VS Code shows the message; programmatic callers get the typed error
   }
   deps.log.appendLine(`[neurite] run ${run.runId} started → ${run.dir}`);
-  if (vscode.workspace.getConfiguration('neurite').get<boolean>('openRunPanel', true)) deps.openPanel(run.dir, run.runId);
+  if (vscode.workspace.getConfiguration('neurite').get<boolean>('openRunPanel', true)) deps.openPanel(run.dir);
   const summary = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Neurite ${run.kind}`, cancellable: true },
     async (progress, token) => {
@@ -68,10 +67,22 @@ function announce(deps: RunCommandDeps, dir: string, summary: RunSummary): void 
       : summary.status === 'cancelled'
         ? vscode.window.showWarningMessage(`Neurite: ${summary.id} cancelled.`, open)
         : vscode.window.showErrorMessage(`Neurite: ${summary.id} failed: ${summary.error?.split('\n')[0] ?? 'unknown error'}`, open);
-  void show.then((choice) => choice === open && deps.openPanel(dir, summary.id));
+  void show.then((choice) => choice === open && deps.openPanel(dir));
 }
 
-export async function pickSpec(context: vscode.ExtensionContext, title = 'Neurite: Run Experiment'): Promise<vscode.Uri | undefined> {
+/** The spec a command was given (a path or a URI), else the one the user picks. */
+export async function specArg(context: vscode.ExtensionContext, arg: vscode.Uri | string | undefined, title: string): Promise<vscode.Uri | undefined> {
+  if (arg) return typeof arg === 'string' ? vscode.Uri.file(arg) : arg;
+  return pickSpec(context, title);
+}
+
+/** Save the spec's editor if it has unsaved changes. */
+export async function saveIfDirty(uri: vscode.Uri): Promise<void> {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document?.isDirty) await document.save();
+}
+
+async function pickSpec(context: vscode.ExtensionContext, title: string): Promise<vscode.Uri | undefined> {
   const specs = await findSpecs(context);
   if (specs.length === 0) {
     void vscode.window.showWarningMessage('Neurite: no *.neurite.yaml or *.neurite.json spec in this workspace.');

@@ -8,7 +8,7 @@ import type { SweepEndParams, SweepProgressParams, SweepStartParams } from '../.
 import { KernelInputError } from '../kernel/errors';
 import type { KernelManager } from '../kernel/manager';
 import { workspaceRoot } from '../workspace';
-import { pickSpec } from './run';
+import { saveIfDirty, specArg } from './run';
 
 export interface SweepCommandDeps {
   context: vscode.ExtensionContext;
@@ -26,12 +26,11 @@ export interface SweepCommandOptions {
 type SweepEvent = { method: 'sweep/progress'; params: SweepProgressParams } | { method: 'sweep/end'; params: SweepEndParams };
 
 export async function runSweep(deps: SweepCommandDeps, arg?: vscode.Uri | string, options: SweepCommandOptions = {}): Promise<SweepEndParams | undefined> {
-  const uri = arg ? (typeof arg === 'string' ? vscode.Uri.file(arg) : arg) : await pickSpec(deps.context, 'Neurite: Run Sweep');
+  const uri = await specArg(deps.context, arg, 'Neurite: Run Sweep');
   if (!uri) return undefined;
   const executor = options.executor ?? (arg ? 'local' : await pickExecutor());
   if (!executor) return undefined;
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (document?.isDirty) await document.save(); // sweep what the user sees
+  await saveIfDirty(uri); // sweep what the user sees
 
   // Listen before asking: events for the sweep can arrive right after the reply.
   const events: SweepEvent[] = [];
