@@ -6,7 +6,7 @@
  *
  * Method: (1) calibrate the cells from circuit simulations — the synapse's pass-probability
  * sigmoid at each temperature (its width versus T), the neuron transfer tables, the merger's
- * dead time (shipped, or rerun); (2) simulate the whole network circuit (102 junctions) for
+ * dead time (shipped, or rerun); (2) simulate the whole network circuit (109 junctions) for
  * the four inputs: output and hidden rates, the classification margin, waveforms of chosen
  * nodes and a raster; (3) the behavioural model at the same point, against the circuit;
  * (4) the margin versus the neuron bias currents and versus temperature from the behavioural

@@ -36,6 +36,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
   engine: 'event',
   schema: networkSpec,
   async run(spec, ctx): Promise<ExperimentResult> {
+    // (2) Build; (1), validation, happened before the run started.
     const built = buildNetwork(spec, ctx.rng);
     const { net, projections, rateMonitors } = built;
     const dt = spec.dtMs;

@@ -1,7 +1,8 @@
 /**
  * The SFQ cell library, as netlist text (JoSIM-compatible `.subckt`s), MIT-LL-style junctions:
  * Ic = 100 µA·area, C = 70 fF·area, R0 = 160 Ω/area, RN = 16 Ω/area, vg = 2.8 mV; every
- * junction has a 11.3 Ω/area shunt with 1 pH in series (βc ≈ 2.4) and 0.1 pH to ground.
+ * junction has an 11.3 Ω/area shunt with 1 pH in series (βc ≈ 2.4), and a junction to ground
+ * has a parasitic inductance to ground (0.1 pH unless the cell gives another).
  * Biases ramp up over the first 5 ps and are scaled by the global `.param BSCALE` (1 =
  * nominal), as in an SFQ bias-margin sweep.
  *
