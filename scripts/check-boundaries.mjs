@@ -1,7 +1,8 @@
 // Architecture rules, checked on every test run:
 //   kernel/  never imports vscode, extension/ or webview/ (it runs headless);
 //   webview/ imports only kernel/protocol (type-only) and its own files (it is DOM only);
-//   no focused tests (.only) anywhere.
+//   no focused tests (.only) anywhere;
+//   no source file of 600 lines or more (split it by what it holds).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,6 +32,12 @@ for (const f of files('webview')) {
 for (const dir of ['kernel', 'extension', 'webview', 'test']) {
   for (const f of files(dir)) {
     if (/\b(describe|it|suite|test)\.only\(/.test(readFileSync(f, 'utf8'))) problems.push(`${f}: focused test (.only)`);
+  }
+}
+for (const dir of ['kernel', 'extension', 'webview', 'test', 'bench', 'scripts']) {
+  for (const f of files(dir)) {
+    const lines = readFileSync(f, 'utf8').split('\n').length - 1;
+    if (lines >= 600) problems.push(`${f}: ${lines} lines (keep files under 600)`);
   }
 }
 if (problems.length) {
