@@ -15,19 +15,33 @@ export class RunsView implements vscode.TreeDataProvider<RunInfo>, vscode.Dispos
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** The run store as last read; progress redraws reuse it instead of reading every run folder again. */
+  private runs: RunInfo[] | undefined;
+  private activeIds = '';
 
   constructor(private readonly root: () => string, private readonly tracker: RunTracker) {
-    this.subscriptions.push(tracker.onDidChange(() => this.refresh()));
+    this.subscriptions.push(tracker.onDidChange(() => this.trackerChanged()));
     const watcher = vscode.workspace.createFileSystemWatcher('**/.neurite/runs/*/summary.json');
     this.subscriptions.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
   }
 
+  /** Read the run store again and redraw. */
   refresh(): void {
+    this.runs = undefined;
     this.emitter.fire();
   }
 
+  /** A run started or ended: read the store again; only progress moved: redraw what we have. */
+  private trackerChanged(): void {
+    const ids = this.tracker.active.map((r) => r.runId).join('\n');
+    if (ids !== this.activeIds) {
+      this.activeIds = ids;
+      this.refresh();
+    } else this.emitter.fire();
+  }
+
   getChildren(element?: RunInfo): RunInfo[] {
-    return element ? [] : listRuns(this.root());
+    return element ? [] : (this.runs ??= listRuns(this.root()));
   }
 
   getTreeItem(run: RunInfo): vscode.TreeItem {

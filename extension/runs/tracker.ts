@@ -84,7 +84,7 @@ export class RunTracker implements vscode.Disposable {
       this.runs.delete(e.runId);
       run.finish(e.params.summary);
     }
-    this.changeEmitter.fire();
+    if (e.method === 'run/progress' || e.method === 'run/end') this.changeEmitter.fire(); // metrics, traces and logs change nothing here
   }
 
   /** The kernel is gone: each unfinished run is marked failed on disk and ends. */
