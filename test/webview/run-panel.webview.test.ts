@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readRunDetails } from '../../kernel/runs/store';
 import { chartKey } from '../../webview/run-panel/metrics';
+import { byX } from '../../webview/shared/points';
 import { cli, lastJsonLine, repoRoot, tempDir } from '../unit/helpers';
 import { accessibilityViolations, closeBrowser, openWebview, type WebviewPage } from './browser';
 
@@ -73,6 +74,12 @@ describe('run panel webview (chromium)', function () {
     assert.strictEqual(chartKey('epoch', 'train_loss'), chartKey('epoch', 'val_loss'));
     assert.notStrictEqual(chartKey('epoch', 'train_loss'), chartKey('epoch', 'train_accuracy'));
     assert.strictEqual(chartKey('fp0', 'estimate'), chartKey('fp0', 'theory'));
+  });
+
+  it('hands Chart.js points sorted by x (it reads the x range from the first and last point)', () => {
+    assert.deepStrictEqual(byX([{ x: 992 }, { x: 0 }, { x: 5 }]).map((p) => p.x), [0, 5, 992]);
+    const sorted = [{ x: 1 }, { x: 2 }];
+    assert.strictEqual(byX(sorted), sorted, 'sorted input is passed through without a copy');
   });
 
   it('posts cancel and reveal requests the host can validate', async () => {

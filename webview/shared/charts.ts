@@ -1,6 +1,7 @@
 /** Chart.js set up once for every panel: only the pieces we use, themed from VS Code's CSS variables. */
 import { Chart, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip } from 'chart.js';
 import type { RasterTrace, XYTrace } from '../../kernel/protocol/types';
+import { byX } from './points';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Title, Filler);
 
@@ -75,7 +76,7 @@ export function xyChart(canvas: HTMLCanvasElement, trace: XYTrace): Chart {
     data: {
       datasets: trace.series.map((s, i) => ({
         label: s.name,
-        data: s.x.map((x, j) => ({ x: fx(x), y: fy(s.y[j]) })).filter((p): p is { x: number; y: number } => p.x !== null && p.y !== null),
+        data: byX(s.x.map((x, j) => ({ x: fx(x), y: fy(s.y[j]) })).filter((p): p is { x: number; y: number } => p.x !== null && p.y !== null)),
         borderColor: color(i),
         backgroundColor: color(i),
         pointRadius: s.points || few ? 2.5 : 0,
@@ -98,14 +99,41 @@ export function xyChart(canvas: HTMLCanvasElement, trace: XYTrace): Chart {
 
 /** Spike raster: one dot per spike. */
 export function rasterChart(canvas: HTMLCanvasElement, trace: RasterTrace): Chart {
+  let maxId = 0;
+  for (const id of trace.ids) if (id > maxId) maxId = id;
+  // one row per neuron: a tick per spike, rows centred on their integer ids
+  const few = maxId < 20;
   return new Chart(canvas, {
     type: 'scatter',
-    data: { datasets: [{ label: 'spikes', data: trace.times.map((t, i) => ({ x: t, y: trace.ids[i] })), pointRadius: 1, backgroundColor: color(0) }] },
+    data: {
+      datasets: [
+        {
+          label: 'spikes',
+          data: byX(trace.times.map((t, i) => ({ x: t, y: trace.ids[i] }))),
+          pointStyle: few ? 'line' : 'circle',
+          pointRotation: few ? 90 : 0,
+          pointRadius: few ? 6 : 1,
+          borderWidth: 1,
+          borderColor: color(0),
+          backgroundColor: color(0),
+        },
+      ],
+    },
     options: {
       parsing: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: { x: { title: { display: true, text: `time${trace.timeUnit ? ` (${trace.timeUnit})` : ''}` } }, y: { title: { display: true, text: 'neuron' } } },
+      scales: { x: { title: { display: true, text: `time${trace.timeUnit ? ` (${trace.timeUnit})` : ''}` } }, y: {
+          min: -0.5,
+          max: maxId + 0.5,
+          // rows sit on integer ids; the axis ends half a row beyond them
+          afterBuildTicks: (scale: { ticks: { value: number }[] }) => {
+            const step = Math.max(1, Math.ceil((maxId + 1) / 10));
+            scale.ticks = Array.from({ length: Math.floor(maxId / step) + 1 }, (_, i) => ({ value: i * step }));
+          },
+          title: { display: true, text: 'neuron' },
+        },
+      },
       plugins: { legend: { display: false } },
     },
   });
