@@ -100,9 +100,9 @@ describe('training steps run K at a time', () => {
   });
 
   it('the training loop gives the same metrics and parameters with any steps per run', async () => {
-    // 10 batches of 16 and one of 4 per epoch, a learning rate per epoch, momentum
+    // 20 batches of 16 and one of 4 per epoch (a full run of the default 16 steps, then leftovers), a learning rate per epoch, momentum
     const rng = new Rng(5);
-    const n = 164;
+    const n = 324;
     const x = Float32Array.from({ length: n * 6 }, () => rng.normal());
     const y = Int32Array.from({ length: n }, (_, i) => (x[i * 6] > x[i * 6 + 1] ? 1 : 0));
     function* batches(): Generator<Batch> {
@@ -126,7 +126,7 @@ describe('training steps run K at a time', () => {
         model,
         state,
         trainBatches: batches,
-        stepsPerEpoch: 11,
+        stepsPerEpoch: 21,
         inputShape: (m) => [m, 6],
         target: (m) => ({ shape: [m], dtype: 'int32' }),
         loss: softmaxCrossEntropy,
@@ -143,8 +143,8 @@ describe('training steps run K at a time', () => {
       const records = fs.readFileSync(path.join(writer.dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.series === 'train').map(({ t: _t, ...m }) => m);
       outcomes.push({ summary, epochs: epochs.map(({ seconds: _e, ...rest }) => rest), params: state.params.map((p) => p.data.slice()), records });
     }
-    assert.strictEqual(outcomes[0].summary.steps, 33);
-    assert.strictEqual(outcomes[0].records.length, 15); // 5 per epoch (every 2nd of 11 steps)
+    assert.strictEqual(outcomes[0].summary.steps, 63);
+    assert.strictEqual(outcomes[0].records.length, 30); // 10 per epoch (every 2nd of 21 steps)
     for (const o of outcomes.slice(1)) assert.deepStrictEqual(o, outcomes[0]);
   });
 });

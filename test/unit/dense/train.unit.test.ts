@@ -11,7 +11,7 @@ import { correctCount, softmaxCrossEntropy } from '../../../kernel/dense/losses'
 import { makeOptimizer } from '../../../kernel/dense/optimizers';
 import { execOptions } from '../../../kernel/dense/session';
 import { TrainState, TrainStep } from '../../../kernel/dense/step';
-import { train, type Batch, type TrainOptions } from '../../../kernel/dense/train';
+import { DEFAULT_STEPS_PER_RUN, train, type Batch, type TrainOptions } from '../../../kernel/dense/train';
 import { nullSink, RunContext } from '../../../kernel/runs/context';
 import { RunWriter } from '../../../kernel/runs/store';
 import { tempDir } from '../helpers';
@@ -111,7 +111,7 @@ describe('dense training loop', () => {
     assert.strictEqual(s.epochs.length, 2);
   });
 
-  for (const stepsPerRun of [1, 3, 8]) {
+  for (const stepsPerRun of [1, 3, DEFAULT_STEPS_PER_RUN]) {
     it(`is cancelled at the step after the signal, with the steps before it applied (${stepsPerRun} steps per run)`, async () => {
       const abort = new AbortController();
       const { ctx, state, base, trainSet } = setup({ signal: abort.signal });
@@ -123,8 +123,8 @@ describe('dense training loop', () => {
     });
   }
 
-  // 1: one step per run; 2 and 3: the NaN falls inside a run of several steps (replayed one by one); 8: the default
-  for (const stepsPerRun of [1, 2, 3, 8]) {
+  // 1: one step per run; 2 and 3: the NaN falls inside a run of several steps (replayed one by one); and the default
+  for (const stepsPerRun of [1, 2, 3, DEFAULT_STEPS_PER_RUN]) {
     it(`a loss that is not finite stops the run with a clear message, keeping metrics and the last finite parameters (${stepsPerRun} steps per run)`, async () => {
       const { ctx, writer, state, base, trainSet } = setup();
       const poisoned = { ...trainSet, x: trainSet.x.slice() };
