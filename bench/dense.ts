@@ -29,7 +29,7 @@ import { makeOptimizer, type OptimizerSpec } from '../kernel/dense/optimizers';
 import * as o from '../kernel/dense/ops';
 import { createSession, execOptions, type ExecOptions } from '../kernel/dense/session';
 import { TrainState, TrainStep } from '../kernel/dense/step';
-import { train } from '../kernel/dense/train';
+import { DEFAULT_STEPS_PER_RUN, train } from '../kernel/dense/train';
 import { nullSink, RunContext } from '../kernel/runs/context';
 import { RunWriter } from '../kernel/runs/store';
 import { printTable, writeResults, type Row } from './_table';
@@ -76,24 +76,36 @@ function mlp(seed: number) {
 
 const optimizers: Record<string, OptimizerSpec> = { sgd: { kind: 'sgd', lr: 0.01 }, momentum: { kind: 'momentum', lr: 0.01, momentum: 0.9 }, adam: { kind: 'adam', lr: 1e-3 } };
 
-/** Neurite's steps/s on the same 20 batches PyTorch uses (the first 20·batch training images). */
-async function neuriteStepper(set: ImageSet, batch: number, opt: string, exec: ExecOptions) {
+/**
+ * Neurite's steps/s on the same 20 batches PyTorch uses (the first 20·batch training images),
+ * run as the training loop runs them: `stepsPerRun` steps per onnxruntime run (train.ts), the
+ * batches taken in turn. Like the PyTorch side, each round starts with 20 untimed steps.
+ */
+async function neuriteStepper(set: ImageSet, batch: number, opt: string, exec: ExecOptions, stepsPerRun = DEFAULT_STEPS_PER_RUN) {
   const model = mlp(1);
   const state = new TrainState(model.parameters(), makeOptimizer(optimizers[opt]));
-  const step = await TrainStep.compile({ model, state, inputShape: [batch, 784], target: { shape: [batch], dtype: 'int32' }, loss: softmaxCrossEntropy, exec });
-  const data = Array.from({ length: 20 }, (_, i) => ({
-    x: Float32Array.from(set.images.subarray(i * batch * 784, (i + 1) * batch * 784), (b) => b / 255),
-    y: Int32Array.from(set.labels.subarray(i * batch, (i + 1) * batch)),
-  }));
+  const step = await TrainStep.compile({ model, state, inputShape: [batch, 784], target: { shape: [batch], dtype: 'int32' }, loss: softmaxCrossEntropy, exec, steps: stepsPerRun });
+  const xs = Array.from({ length: 20 }, (_, i) => Float32Array.from(set.images.subarray(i * batch * 784, (i + 1) * batch * 784), (b) => b / 255));
+  const ys = Array.from({ length: 20 }, (_, i) => Int32Array.from(set.labels.subarray(i * batch, (i + 1) * batch)));
   const lr = optimizers[opt].lr;
-  for (const d of data) await step.run(d.x, d.y, lr);
+  let next = 0; // the next batch
+  const steps = async (n: number) => {
+    for (let done = 0; done < n; done += stepsPerRun) {
+      const at = Array.from({ length: stepsPerRun }, (_, k) => (next + k) % 20);
+      next = (next + stepsPerRun) % 20;
+      await step.runSteps(at.map((i) => xs[i]), at.map((i) => ys[i]), lr);
+    }
+  };
+  const chunk = Math.ceil(20 / stepsPerRun) * stepsPerRun; // steps between clock reads, ≥ 20 like PyTorch's
+  await steps(chunk);
   return async (seconds: number) => {
+    await steps(chunk); // warm-up, untimed
     let n = 0;
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     while (performance.now() - t0 < seconds * 1000) {
-      for (const d of data) await step.run(d.x, d.y, lr);
-      n += data.length;
+      await steps(chunk);
+      n += chunk;
     }
     const c = process.cpuUsage(c0);
     return { stepsPerS: n / ((performance.now() - t0) / 1000), cpuUsPerStep: (c.user + c.system) / n };
@@ -166,7 +178,7 @@ async function main(): Promise<void> {
   const torch = new Torch(data.source);
   const hello = await torch.next();
   const exec = execOptions('cpu', { threads: THREADS, spin: false });
-  console.log(`Neurite (onnxruntime ${ort.env.versions.common}, ${THREADS} threads, no spinning) vs PyTorch ${hello.torch} (${hello.threads} threads, OMP_WAIT_POLICY=PASSIVE); ${ROUNDS} alternating rounds of ${SECONDS} s`);
+  console.log(`Neurite (onnxruntime ${ort.env.versions.common}, ${THREADS} threads spinning within runs, ${DEFAULT_STEPS_PER_RUN} steps per run) vs PyTorch ${hello.torch} (${hello.threads} threads, OMP_WAIT_POLICY=PASSIVE); ${ROUNDS} alternating rounds of ${SECONDS} s`);
 
   // 1. Steps/s.
   const configs = [
@@ -174,14 +186,16 @@ async function main(): Promise<void> {
     { batch: 256, opt: 'sgd', exec },
     { batch: 64, opt: 'momentum', exec },
     { batch: 64, opt: 'adam', exec },
-    { batch: 64, opt: 'sgd', exec: { ...exec, spin: true }, note: 'spinning on' },
+    { batch: 64, opt: 'sgd', exec: { ...exec, spin: true }, note: 'spinning between runs too' },
+    { batch: 64, opt: 'sgd', exec, stepsPerRun: 1, note: '1 step per run' },
+    { batch: 256, opt: 'sgd', exec, stepsPerRun: 1, note: '1 step per run' },
   ];
   const gemm = await gemmMeter(1024, exec);
   const steps: Row[] = [];
   const fractions: Row[] = [];
   const results: Record<string, unknown>[] = []; // rows plus the batch size and every round
   for (const c of configs) {
-    const neurite = await neuriteStepper(data.train, c.batch, c.opt, c.exec);
+    const neurite = await neuriteStepper(data.train, c.batch, c.opt, c.exec, c.stepsPerRun);
     const ours: number[] = [];
     const theirs: number[] = [];
     const ratios: number[] = [];
@@ -255,6 +269,7 @@ async function main(): Promise<void> {
     threads: THREADS,
     rounds: ROUNDS,
     secondsPerRound: SECONDS,
+    stepsPerRun: DEFAULT_STEPS_PER_RUN,
     torch: hello.torch,
     onnxruntime: ort.env.versions.common,
     ratios: { batch64: b64, batch256: b256, epochSpeedup: epochRow.speedup, cpuBatch64: steps[0].cpu_ratio, cpuBatch256: steps[1].cpu_ratio, bestBatch64: steps[0].ratio_best, bestBatch256: steps[1].ratio_best },

@@ -11,7 +11,7 @@ import { correctCount, softmaxCrossEntropy } from '../../../kernel/dense/losses'
 import { makeOptimizer } from '../../../kernel/dense/optimizers';
 import { execOptions } from '../../../kernel/dense/session';
 import { TrainState, TrainStep } from '../../../kernel/dense/step';
-import { train, type Batch, type TrainOptions } from '../../../kernel/dense/train';
+import { DEFAULT_STEPS_PER_RUN, train, type Batch, type TrainOptions } from '../../../kernel/dense/train';
 import { nullSink, RunContext } from '../../../kernel/runs/context';
 import { RunWriter } from '../../../kernel/runs/store';
 import { tempDir } from '../helpers';
@@ -111,35 +111,39 @@ describe('dense training loop', () => {
     assert.strictEqual(s.epochs.length, 2);
   });
 
-  it('is cancelled at the step after the signal, with the steps before it applied', async () => {
-    const abort = new AbortController();
-    const { ctx, state, base, trainSet } = setup({ signal: abort.signal });
-    await assert.rejects(
-      train(ctx, { ...base, trainBatches: () => batchesOf(trainSet, 32, (k) => k === 3 && abort.abort()) }),
-      (e: Error) => e instanceof CancelledError,
-    );
-    assert.strictEqual(state.t, 4); // batches 0…3 ran; the cancellation point after batch 3 stopped it
-  });
+  for (const stepsPerRun of [1, 3, DEFAULT_STEPS_PER_RUN]) {
+    it(`is cancelled at the step after the signal, with the steps before it applied (${stepsPerRun} steps per run)`, async () => {
+      const abort = new AbortController();
+      const { ctx, state, base, trainSet } = setup({ signal: abort.signal });
+      await assert.rejects(
+        train(ctx, { ...base, stepsPerRun, trainBatches: () => batchesOf(trainSet, 32, (k) => k === 3 && abort.abort()) }),
+        (e: Error) => e instanceof CancelledError,
+      );
+      assert.strictEqual(state.t, 4); // batches 0…3 ran; the cancellation point after batch 3 stopped it
+    });
+  }
 
-  it('a loss that is not finite stops the run with a clear message, keeping metrics and the last finite parameters', async () => {
-    const { ctx, writer, state, base, trainSet } = setup();
-    const poisoned = { ...trainSet, x: trainSet.x.slice() };
-    poisoned.x[5 * 32 * 4] = NaN; // the first image of the 6th batch
-    const before: Float32Array[] = [];
-    await assert.rejects(
-      train(ctx, {
-        ...base,
-        trainBatches: () => batchesOf(poisoned, 32, (k) => k === 5 && before.push(...state.params.map((p) => p.data.slice()))),
-        metricEvery: 1,
-      }),
-      (e: Error) => e instanceof RunFailure && /^training diverged: the loss is NaN at epoch 1, batch 6 \(step 6, learning rate 0\.1\); the metrics so far are kept and artifacts\/checkpoint-last holds the parameters of the last finite step; try a smaller learning rate$/.test(e.message),
-    );
-    state.params.forEach((p, i) => assert.deepStrictEqual(p.data, before[i]));
-    assert.strictEqual(records(writer.dir).filter((r) => r.series === 'train').length, 5);
-    const index = loadCheckpoint(ctx.artifactPath('checkpoint-last'), state);
-    assert.deepStrictEqual(index.extra, { diverged: true });
-    assert.strictEqual(index.step, 5);
-  });
+  // 1: one step per run; 2 and 3: the NaN falls inside a run of several steps (replayed one by one); and the default
+  for (const stepsPerRun of [1, 2, 3, DEFAULT_STEPS_PER_RUN]) {
+    it(`a loss that is not finite stops the run with a clear message, keeping metrics and the last finite parameters (${stepsPerRun} steps per run)`, async () => {
+      const { ctx, writer, state, base, trainSet } = setup();
+      const poisoned = { ...trainSet, x: trainSet.x.slice() };
+      poisoned.x[5 * 32 * 4] = NaN; // the first image of the 6th batch
+      await assert.rejects(
+        train(ctx, { ...base, trainBatches: () => batchesOf(poisoned, 32), metricEvery: 1, stepsPerRun }),
+        (e: Error) => e instanceof RunFailure && /^training diverged: the loss is NaN at epoch 1, batch 6 \(step 6, learning rate 0\.1\); the metrics so far are kept and artifacts\/checkpoint-last holds the parameters of the last finite step; try a smaller learning rate$/.test(e.message),
+      );
+      // the parameters after the five finite steps: those of a run on the first five batches alone
+      const before = setup();
+      await train(before.ctx, { ...before.base, epochs: 1, trainBatches: () => batchesOf({ ...trainSet, n: 5 * 32 }, 32), stepsPerRun: 1 });
+      assert.strictEqual(before.state.t, 5);
+      state.params.forEach((p, i) => assert.deepStrictEqual(p.data, before.state.params[i].data));
+      assert.strictEqual(records(writer.dir).filter((r) => r.series === 'train').length, 5);
+      const index = loadCheckpoint(ctx.artifactPath('checkpoint-last'), state);
+      assert.deepStrictEqual(index.extra, { diverged: true });
+      assert.strictEqual(index.step, 5);
+    });
+  }
 
   it('bytes scaled in the graph (x/255) train exactly as floats made by the data layer', async () => {
     const rng = new Rng(8);
