@@ -101,10 +101,13 @@ export const gradients: Record<string, GradRule> = {
   },
   // dx = y ⊙ (dy − Σ dy ⊙ y)
   Softmax: ({ outputs: [y], attrs }, [dy]) => [o.mul(y, o.sub(dy!, o.reduceSum(o.mul(dy!, y), [attrs.axis as number], true)))],
-  // d loss/d scores = (softmax − onehot(labels)) · dy (/ N for the mean), softmax = exp(log_prob)
+  // d loss/d scores = (softmax − onehot(labels)) · dy (/ N for the mean), softmax = exp(log_prob);
+  // the one-hot is subtracted by adding −1 at each row's label (ScatterElements): one node
+  // instead of Reshape, Equal, Cast and Sub, the same values (p + (−1) is p − 1 exactly).
   SoftmaxCrossEntropyLoss: ({ inputs: [z, y], outputs: [, logProb], attrs }, [dy]) => {
     const scale = attrs.reduction === 'mean' ? o.mul(dy!, 1 / z.shape[0]) : dy!;
-    return [o.mul(o.sub(o.exp(logProb), oneHot(y, z.shape[1], z.dtype)), scale), undefined];
+    const minusOne = z.graph.constant(filled(z.dtype, z.shape[0], -1), [z.shape[0], 1], z.dtype);
+    return [o.mul(o.scatterAdd(o.exp(logProb), o.reshape(y, [z.shape[0], 1]), minusOne, 1), scale), undefined];
   },
   // dx = dy − softmax ⊙ Σ dy, softmax = exp(y)
   LogSoftmax: ({ outputs: [y], attrs }, [dy]) => [o.sub(dy!, o.mul(o.exp(y), o.reduceSum(dy!, [attrs.axis as number], true)))],
@@ -183,12 +186,6 @@ export const gradients: Record<string, GradRule> = {
     return [o.convTranspose(dy!, kernel, { strides: s, pads: p, group: c, output_padding: outPad })];
   },
 };
-
-/** Rows [N, C] with a 1 at each label (int labels [N]), in the float type `dtype`. */
-export function oneHot(labels: Value, classes: number, dtype: string): Value {
-  const ids = labels.graph.constant(Int32Array.from({ length: classes }, (_, i) => i), [1, classes], 'int32');
-  return o.cast(o.equal(o.reshape(labels, [labels.shape[0], 1]), o.cast(ids, labels.dtype)), dtype as 'float32');
-}
 
 function filled(dtype: string, n: number, v: number): Float32Array | Float64Array {
   return dtype === 'float64' ? new Float64Array(n).fill(v) : new Float32Array(n).fill(v);
