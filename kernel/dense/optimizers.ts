@@ -10,7 +10,6 @@
  */
 import type { Value } from './graph';
 import * as o from './ops';
-import { numel } from './shapes';
 
 export type OptimizerSpec =
   | { kind: 'sgd'; lr: number; weightDecay?: number }
@@ -25,6 +24,11 @@ export interface Optimizer {
   readonly scalarNames: string[];
   /** Their values at step t (1-based) with learning rate `lr`. */
   scalars(t: number, lr: number): number[];
+  /**
+   * When present, the gradients `update` receives are those of seed · loss (autodiff's seed)
+   * instead of the loss's own: SGD takes them scaled by the learning rate.
+   */
+  seed?(scalars: Value[]): Value;
   /** The updated parameter and slots. */
   update(p: Value, grad: Value, slots: Value[], scalars: Value[]): { param: Value; slots: Value[] };
 }
@@ -38,7 +42,15 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
         slots: [],
         scalarNames: ['lr'],
         scalars: (_, lr) => [lr],
-        update: (p, g, _, [lr]) => ({ param: (!spec.weightDecay && foldIntoGemm(g, p, 1, lr)) || o.sub(p, o.mul(decay(p, g), lr)), slots: [] }),
+        ...(spec.weightDecay
+          ? { update: (p: Value, g: Value, _: Value[], [lr]: Value[]) => ({ param: o.sub(p, o.mul(decay(p, g), lr)), slots: [] }) }
+          : {
+              // p ← p − η g, and η g is the gradient of η · loss: the backward pass starts from η
+              // (one scalar) instead of each gradient being multiplied by it (a node per parameter,
+              // one of them over the largest activation gradient).
+              seed: ([lr]: Value[]) => lr,
+              update: (p: Value, g: Value) => ({ param: foldIntoGemm(g, p, 1, -1) || o.sub(p, g), slots: [] }),
+            }),
       };
     case 'momentum': {
       const mu = spec.momentum ?? 0.9;
@@ -49,7 +61,7 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
         scalars: (_, lr) => [lr],
         update: (p, g, [v], [lr]) => {
           const gd = decay(p, g);
-          const v1 = (!spec.weightDecay && !spec.nesterov && foldIntoGemm(g, v, mu)) || o.add(o.mul(v, mu), gd); // v ← μ v + g
+          const v1 = (!spec.weightDecay && !spec.nesterov && foldIntoGemm(g, v, mu, 1)) || o.add(o.mul(v, mu), gd); // v ← μ v + g
           const dir = spec.nesterov ? o.add(gd, o.mul(v1, mu)) : v1;
           return { param: o.sub(p, o.mul(dir, lr)), slots: [v1] };
         },
@@ -78,18 +90,14 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
 /**
  * When the gradient is a Gemm product that nothing else reads, fold the update into that Gemm:
  * Gemm computes α·A'B' + β·C in one pass, so the gradient matrix is never written out and read
- * back (for an MLP's first layer that saves two passes over its weights per step). With `lr`,
- * returns C − lr·α·A'B' (the smaller operand is scaled); without, α·A'B' + β·C.
+ * back (for an MLP's first layer that saves two passes over its weights per step). Returns
+ * β·C + sign·α·A'B'.
  */
-function foldIntoGemm(grad: Value, c: Value, beta: number, lr?: Value): Value | undefined {
+function foldIntoGemm(grad: Value, c: Value, beta: number, sign: 1 | -1): Value | undefined {
   const n = grad.producer;
   if (!n || n.op !== 'Gemm' || n.inputs.length !== 2) return undefined;
   if (grad.graph.nodes.some((m) => m.inputs.includes(grad))) return undefined;
-  let [a, b] = n.inputs;
-  if (lr) {
-    if (numel(a.shape) <= numel(b.shape)) a = o.mul(a, lr);
-    else b = o.mul(b, lr);
-  }
+  const [a, b] = n.inputs;
   const { alpha, transA, transB } = n.attrs as Record<string, number>;
-  return o.gemm(a, b, c, { alpha: lr ? -alpha : alpha, beta, transA, transB });
+  return o.gemm(a, b, c, { alpha: sign * alpha, beta, transA, transB });
 }
