@@ -14,8 +14,12 @@ import { sameShape, shapeText } from './shapes';
 
 const isFloat = (v: Value) => v.dtype === 'float32' || v.dtype === 'float64';
 
-/** ∂loss/∂w for each w of `wrt`, as values of the same graph (zeros where w does not reach the loss). */
-export function gradients(loss: Value, wrt: Value[]): Value[] {
+/**
+ * ∂loss/∂w for each w of `wrt`, as values of the same graph (zeros where w does not reach the
+ * loss). With `seed` (a value of the loss's shape and type, e.g. a learning rate), the gradients
+ * of seed · loss: the backward pass starts from the seed instead of ones.
+ */
+export function gradients(loss: Value, wrt: Value[], seed?: Value): Value[] {
   const g = loss.graph;
   const nodes = g.nodes.slice(); // appended in build order, so already topological
 
@@ -33,7 +37,8 @@ export function gradients(loss: Value, wrt: Value[]): Value[] {
   }
 
   const grads = new Map<Value, Value>();
-  grads.set(loss, loss.shape.length === 0 ? g.scalar(1, loss.dtype) : o.fill(loss, loss.shape, 1));
+  if (seed && (!sameShape(seed.shape, loss.shape) || seed.dtype !== loss.dtype)) throw new GraphError('gradients', `seed ${shapeText(seed.shape)} ${seed.dtype} does not match the loss ${shapeText(loss.shape)} ${loss.dtype}`);
+  grads.set(loss, seed ?? (loss.shape.length === 0 ? g.scalar(1, loss.dtype) : o.fill(loss, loss.shape, 1)));
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i];
     const dys = n.outputs.map((v) => grads.get(v));

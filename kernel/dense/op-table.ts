@@ -165,6 +165,8 @@ export const opTable: Record<string, OpDef> = {
   Softmax: softmax(),
   LogSoftmax: softmax(),
   // loss = −mean (or sum) of log softmax(scores)[label] over the rows; log_prob is the log softmax.
+  // Serialised as LogSoftmax, GatherElements, ReduceMean (or ReduceSum) and Neg (serialize.ts):
+  // onnxruntime's inlining of the ONNX function adds six shape nodes.
   SoftmaxCrossEntropyLoss: {
     arity: [2, 2],
     attrs: { reduction: { type: 'string', default: 'mean' } },

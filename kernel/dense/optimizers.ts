@@ -25,6 +25,11 @@ export interface Optimizer {
   readonly scalarNames: string[];
   /** Their values at step t (1-based) with learning rate `lr`. */
   scalars(t: number, lr: number): number[];
+  /**
+   * When present, the gradients `update` receives are those of seed · loss (autodiff's seed)
+   * instead of the loss's own: SGD takes them scaled by the learning rate.
+   */
+  seed?(scalars: Value[]): Value;
   /** The updated parameter and slots. */
   update(p: Value, grad: Value, slots: Value[], scalars: Value[]): { param: Value; slots: Value[] };
 }
@@ -38,7 +43,15 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
         slots: [],
         scalarNames: ['lr'],
         scalars: (_, lr) => [lr],
-        update: (p, g, _, [lr]) => ({ param: (!spec.weightDecay && foldIntoGemm(g, p, 1, lr)) || o.sub(p, o.mul(decay(p, g), lr)), slots: [] }),
+        ...(spec.weightDecay
+          ? { update: (p: Value, g: Value, _: Value[], [lr]: Value[]) => ({ param: o.sub(p, o.mul(decay(p, g), lr)), slots: [] }) }
+          : {
+              // p ← p − η g, and η g is the gradient of η · loss: the backward pass starts from η
+              // (one scalar) instead of each gradient being multiplied by it (a node per parameter,
+              // one of them over the largest activation gradient).
+              seed: ([lr]: Value[]) => lr,
+              update: (p: Value, g: Value) => ({ param: foldIntoGemm(g, p, 1, -1) || o.sub(p, g), slots: [] }),
+            }),
       };
     case 'momentum': {
       const mu = spec.momentum ?? 0.9;
@@ -49,7 +62,7 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
         scalars: (_, lr) => [lr],
         update: (p, g, [v], [lr]) => {
           const gd = decay(p, g);
-          const v1 = (!spec.weightDecay && !spec.nesterov && foldIntoGemm(g, v, mu)) || o.add(o.mul(v, mu), gd); // v ← μ v + g
+          const v1 = (!spec.weightDecay && !spec.nesterov && foldIntoGemm(g, v, mu, 1)) || o.add(o.mul(v, mu), gd); // v ← μ v + g
           const dir = spec.nesterov ? o.add(gd, o.mul(v1, mu)) : v1;
           return { param: o.sub(p, o.mul(dir, lr)), slots: [v1] };
         },
@@ -76,20 +89,23 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
 }
 
 /**
- * When the gradient is a Gemm product that nothing else reads, fold the update into that Gemm:
- * Gemm computes α·A'B' + β·C in one pass, so the gradient matrix is never written out and read
- * back (for an MLP's first layer that saves two passes over its weights per step). With `lr`,
- * returns C − lr·α·A'B' (the smaller operand is scaled); without, α·A'B' + β·C.
+ * When the gradient is a Gemm product that nothing else reads and the tensor it updates is small,
+ * fold the update into that Gemm: Gemm computes α·A'B' + β·C in one pass, so the gradient is
+ * never a node of its own. Returns β·C + sign·α·A'B'.
+ *
+ * Only up to FOLD_LIMIT elements: onnxruntime's Gemm first copies C into its output on the
+ * calling thread alone, and for a large C (an MLP's first layer, 784×256) that copy costs more
+ * than writing the product fresh and subtracting it in a separate, parallel node. MLP
+ * 784-256-10 SGD, 2 threads, 16 steps per run, interleaved runs: not folding the first layer's
+ * weight +5% steps/s at batch 64, +4% at 256; momentum unchanged (±2%).
  */
-function foldIntoGemm(grad: Value, c: Value, beta: number, lr?: Value): Value | undefined {
+const FOLD_LIMIT = 16384;
+function foldIntoGemm(grad: Value, c: Value, beta: number, sign: 1 | -1): Value | undefined {
+  if (numel(c.shape) > FOLD_LIMIT) return undefined;
   const n = grad.producer;
   if (!n || n.op !== 'Gemm' || n.inputs.length !== 2) return undefined;
   if (grad.graph.nodes.some((m) => m.inputs.includes(grad))) return undefined;
-  let [a, b] = n.inputs;
-  if (lr) {
-    if (numel(a.shape) <= numel(b.shape)) a = o.mul(a, lr);
-    else b = o.mul(b, lr);
-  }
+  const [a, b] = n.inputs;
   const { alpha, transA, transB } = n.attrs as Record<string, number>;
-  return o.gemm(a, b, c, { alpha: lr ? -alpha : alpha, beta, transA, transB });
+  return o.gemm(a, b, c, { alpha: sign * alpha, beta, transA, transB });
 }

@@ -149,8 +149,8 @@ export class TrainStep {
       g.output(`loss${sfx}`, loss);
       for (const m of metricNames) g.output(`${m}${sfx}`, o.metrics![m](out, y));
       for (const p of trained) if (!bound.has(p)) throw new Error(`parameter ${p.name} is not used by the model`);
-      const grads = gradients(loss, trained.map((p) => bound.get(p)!));
       const scalars = opt.scalarNames.map((n) => g.input(`opt.${n}${sfx}`, []));
+      const grads = gradients(loss, trained.map((p) => bound.get(p)!), opt.seed?.(scalars));
       trained.forEach((p, i) => {
         const slots = o.state.slots.get(p)!;
         const next = g.scope(`optimizer/${p.name}`, () => opt.update(bound.get(p)!, grads[i], slots.map(valueOf), scalars));

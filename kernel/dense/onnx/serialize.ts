@@ -48,7 +48,7 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Uint8Array
   for (const c of consts) initializer.push(tensorProto(c.name, c.shape, c.dtype, c.data!));
 
   const nodeProtos: object[] = [];
-  for (const n of nodes) nodeProtos.push(nodeProto(n, nameOf, used, initializer));
+  for (const n of nodes) nodeProtos.push(...(expansions[n.op]?.(n, nameOf, used, initializer) ?? [nodeProto(n, nameOf, used, initializer)]));
   for (const e of extra) nodeProtos.push({ op_type: e.op, input: e.inputs, output: e.outputs, name: `output/${e.outputs[0]}` });
 
   const model = ModelProto.create({
@@ -68,6 +68,41 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Uint8Array
   });
   return ModelProto.encode(model).finish();
 }
+
+type Expansion = (n: Node, nameOf: (v: Value) => string, used: Set<Value>, initializer: object[]) => object[];
+
+/**
+ * Ops written as several standard nodes of our own instead of the ONNX node. ONNX defines
+ * SoftmaxCrossEntropyLoss as a function, and onnxruntime inlines its general body (class
+ * weights, ignore_index, any rank): 11 nodes for [N, C] scores, 6 of them shape bookkeeping
+ * (Shape, Slice, Unsqueeze, Squeeze, Reshape, Identity) that cost ~1–3 µs each per step in a
+ * step of ~500 µs (bench/_dense-profile.ts). For [N, C] scores and [N] labels the loss is
+ *   log_prob = LogSoftmax(scores, axis 1)
+ *   loss     = −ReduceMean(GatherElements(log_prob, labels as [N, 1], axis 1))   (ReduceSum for 'sum')
+ * the same ops on the same values as onnxruntime's body (−mean and the mean of the negations are
+ * equal bit for bit): 5 nodes.
+ */
+const expansions: Record<string, Expansion> = {
+  SoftmaxCrossEntropyLoss: (n, nameOf, used, initializer) => {
+    const [z, y] = n.inputs;
+    const [loss, logProb] = n.outputs;
+    const base = `${n.scope ? `${n.scope}/` : ''}${n.op}_${n.id}`;
+    const t = (k: string) => `${nameOf(loss)}_${k}`;
+    const lp = used.has(logProb) ? nameOf(logProb) : t('log_prob');
+    const ints = (k: string, vals: number[]) => {
+      initializer.push(tensorProto(t(k), [vals.length], 'int64', BigInt64Array.from(vals.map((x) => BigInt(x)))));
+      return t(k);
+    };
+    const mean = n.attrs.reduction === 'mean';
+    return [
+      { op_type: 'LogSoftmax', input: [nameOf(z)], output: [lp], attribute: [attrProto('axis', 'int', 1)], name: `${base}/LogSoftmax` },
+      { op_type: 'Reshape', input: [nameOf(y), ints('label_shape', [y.shape[0], 1])], output: [t('labels')], name: `${base}/Reshape` },
+      { op_type: 'GatherElements', input: [lp, t('labels')], output: [t('picked')], attribute: [attrProto('axis', 'int', 1)], name: `${base}/GatherElements` },
+      { op_type: mean ? 'ReduceMean' : 'ReduceSum', input: [t('picked'), ints('axes', [0, 1])], output: [t('reduced')], attribute: [attrProto('keepdims', 'int', 0)], name: `${base}/Reduce` },
+      { op_type: 'Neg', input: [t('reduced')], output: [nameOf(loss)], name: `${base}/Neg` },
+    ];
+  },
+};
 
 function nodeProto(n: Node, nameOf: (v: Value) => string, used: Set<Value>, initializer: object[]): object {
   const def = opTable[n.op];

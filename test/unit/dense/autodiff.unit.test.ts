@@ -49,6 +49,16 @@ describe('dense autodiff', () => {
     assert.strictEqual(liveNodes([unused]).length, 2);
   });
 
+  it('starts from a seed when given one: the gradients of seed · loss (how SGD folds in its learning rate)', async () => {
+    const g = new Graph('float64');
+    const x = g.param('x', [4]);
+    const y = o.reduceSum(o.add(o.mul(x, x), x), [0], false);
+    g.output('dx', gradients(y, [x], g.input('s', []))[0]);
+    const r = await runOrt(g, { x: Float64Array.of(-1, 0, 0.5, 3), s: Float64Array.of(0.5) });
+    assert.deepStrictEqual(Array.from(r.dx as Float64Array), [-0.5, 0.5, 1, 3.5]);
+    assert.throws(() => gradients(y, [x], g.input('bad', [2])), /seed \[2\] float64 does not match the loss \[\] float64/);
+  });
+
   it('sums the gradients of a value used twice: d(x·x + x)/dx = 2x + 1', async () => {
     const g = new Graph('float64');
     const x = g.param('x', [4]);

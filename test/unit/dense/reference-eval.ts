@@ -302,9 +302,15 @@ function run(n: Node, ins: T[]): T[] {
     }
     case 'ConstantOfShape': return [{ shape: [...(a.shape as number[])], data: new Float64Array(numel(a.shape as number[])).fill(a.value as number) }]; // a tensor attribute: exact
     case 'ScatterElements': {
+      // Update i goes to the element at i's own position with its coordinate along `axis` replaced by index i.
       const out = Float64Array.from(x.data);
-      for (let i = 0; i < y.data.length; i++) out[y.data[i]] = a.reduction === 'add' ? out[y.data[i]] + z.data[i] : z.data[i];
-      if (x.shape.length !== 1) throw new Error('reference ScatterElements: 1-D only');
+      const ax = ((a.axis as number) + x.shape.length) % x.shape.length;
+      for (let i = 0; i < y.data.length; i++) {
+        const at = unravel(i, y.shape);
+        at[ax] = y.data[i];
+        const k = ravel(at, x.shape);
+        out[k] = a.reduction === 'add' ? out[k] + z.data[i] : z.data[i];
+      }
       return [{ shape: x.shape, data: out }];
     }
     case 'Conv': return [conv(x, y, z, a)];
