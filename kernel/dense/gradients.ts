@@ -21,7 +21,7 @@ export function unbroadcast(g: Value, shape: Shape): Value {
   // A bias [C] under [N, C]: the column sums as a product with a row of ones, 1ᵀ g (Gemm, then a
   // Reshape that only relabels the shape). onnxruntime's ReduceSum over the leading axis takes
   // 2–3× as long as the Gemm (bench/_dense-profile.ts: ~15 µs vs ~6 µs for [64, 256]).
-  if (g.shape.length === 2 && shape.length === 1 && (g.dtype === 'float32' || g.dtype === 'float64')) return o.reshape(o.gemm(ones(g.graph, g.shape[0], g.dtype), g), shape);
+  if (g.shape.length === 2 && shape.length === 1 && shape[0] === g.shape[1] && (g.dtype === 'float32' || g.dtype === 'float64')) return o.reshape(o.gemm(ones(g.graph, g.shape[0], g.dtype), g), shape);
   // Summing only the leading axes gives the shape directly.
   if (lead > 0 && axes.length === lead) return o.reduceSum(g, axes, false);
   return o.reshape(axes.length ? o.reduceSum(g, axes, true) : g, shape);

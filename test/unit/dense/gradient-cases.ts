@@ -37,6 +37,7 @@ export const cases: Case[] = [
   { name: 'log, sqrt, reciprocal', covers: ['Log', 'Sqrt', 'Reciprocal'], inputs: [Pd('positive', 2, 5)], build: ([x]) => o.add(o.log(x), o.add(o.sqrt(x), o.reciprocal(x))) },
   { name: 'relu and elu away from the kink', covers: ['Relu', 'Elu'], inputs: [Pd('nonzero', 4, 3)], build: ([x]) => o.add(o.relu(x), o.elu(x, 0.7)) },
   { name: 'add and sub with broadcasting both ways', covers: ['Add', 'Sub'], inputs: [P(3, 1), P(4), P(2, 3, 4)], build: ([a, b, c]) => o.sub(o.add(a, b), o.sub(c, b)) },
+  { name: 'add of a one-element [1] under a matrix (its gradient sums every element)', covers: ['Add'], inputs: [P(3, 4), P(1)], build: ([a, b]) => o.add(a, b) },
   { name: 'mul and div with broadcasting', covers: ['Mul', 'Div'], inputs: [P(2, 3, 4), P(3, 1), Pd('nonzero', 4)], build: ([a, b, c]) => o.div(o.mul(a, b), c) },
   { name: 'pow in base and exponent', covers: ['Pow'], inputs: [Pd('positive', 3, 2), P(2)], build: ([a, b]) => o.pow(a, b) },
   { name: 'where routes the gradient by the condition', covers: ['Where'], inputs: [D(3, 4), P(3, 4), P(4)], build: ([c, a, b]) => o.where(o.greater(c, 0), a, b) },
