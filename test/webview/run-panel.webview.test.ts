@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readRunDetails } from '../../kernel/runs/store';
-import { chartKey } from '../../webview/run-panel/metrics';
+import { chartKey, metricTraces } from '../../webview/run-panel/metrics';
 import { byX } from '../../webview/shared/points';
 import { cli, lastJsonLine, repoRoot, tempDir } from '../unit/helpers';
 import { accessibilityViolations, closeBrowser, openWebview, type WebviewPage } from './browser';
@@ -74,6 +74,14 @@ describe('run panel webview (chromium)', function () {
     assert.strictEqual(chartKey('epoch', 'train_loss'), chartKey('epoch', 'val_loss'));
     assert.notStrictEqual(chartKey('epoch', 'train_loss'), chartKey('epoch', 'train_accuracy'));
     assert.strictEqual(chartKey('fp0', 'estimate'), chartKey('fp0', 'theory'));
+  });
+
+  it('labels the x axis of epoch charts "epoch" and of the others "step"', () => {
+    const charts = metricTraces([
+      { t: 0, step: 10, series: 'train', values: { loss: 1 } },
+      { t: 1, step: 1, series: 'epoch', values: { lr: 0.1, train_loss: 1, val_loss: 2 } },
+    ]);
+    assert.deepStrictEqual([...charts].map(([key, c]) => [key, c.xLabel]), [['train', 'step'], ['epoch', 'epoch'], ['epoch · loss', 'epoch']]);
   });
 
   it('hands Chart.js points sorted by x (it reads the x range from the first and last point)', () => {

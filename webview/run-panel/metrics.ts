@@ -1,7 +1,8 @@
 /**
  * Metric records → charts. One chart per series and quantity: values named `<prefix>_<quantity>`
  * share a chart with the same quantity (train_loss with val_loss, train_accuracy with
- * val_accuracy); values without a prefix share their series' chart. x is the record's step.
+ * val_accuracy); values without a prefix share their series' chart. x is the record's step,
+ * labelled "epoch" in the epoch series (the dense trainer numbers its epoch records from 1).
  */
 import type { MetricRecord, XYTrace } from '../../kernel/protocol/types';
 
@@ -33,7 +34,8 @@ export function metricTraces(records: MetricRecord[]): Map<string, XYTrace> {
   }
   const out = new Map<string, XYTrace>();
   for (const [key, lines] of charts) {
-    out.set(key, { type: 'xy', title: key, xLabel: 'step', series: [...lines].map(([name, l]) => ({ name, x: l.x, y: l.y })) });
+    const xLabel = key === 'epoch' || key.startsWith('epoch · ') ? 'epoch' : 'step';
+    out.set(key, { type: 'xy', title: key, xLabel, series: [...lines].map(([name, l]) => ({ name, x: l.x, y: l.y })) });
   }
   return out;
 }

@@ -41,13 +41,13 @@ export function figure(parent: HTMLElement, title: string): HTMLCanvasElement {
  * logarithmic scale draws nothing once the range reaches below ~1e-21, and SDR error rates
  * go far below that.
  */
-function axis(log: boolean | undefined, title: string | undefined) {
+function axis(log: boolean | undefined, title: string | undefined, integers = false) {
   return {
     type: 'linear' as const,
     title: { display: !!title, text: title ?? '' },
     ticks: log
       ? { stepSize: 1, callback: (v: number | string) => (Number.isInteger(Number(v)) ? `1e${v}` : '') }
-      : { callback: (v: number | string) => compact(Number(v)) },
+      : { callback: (v: number | string) => compact(Number(v)), precision: integers ? 0 : undefined },
     afterBuildTicks: log
       ? (scale: { ticks: { value: number }[] }) => {
           const step = Math.max(1, Math.ceil(scale.ticks.length / 10));
@@ -88,7 +88,8 @@ export function xyChart(canvas: HTMLCanvasElement, trace: XYTrace): Chart {
       parsing: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: { x: axis(trace.logX, trace.xLabel), y: axis(trace.logY, trace.yLabel) },
+      // x values that are all integers (steps, epochs, Hamming distances) get integer ticks only.
+      scales: { x: axis(trace.logX, trace.xLabel, trace.series.every((s) => s.x.every(Number.isInteger))), y: axis(trace.logY, trace.yLabel) },
       plugins: {
         legend: { display: trace.series.length > 1, position: 'bottom' },
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: (${shown(c.parsed.x ?? 0, trace.logX)}, ${shown(c.parsed.y ?? 0, trace.logY)})` } },
