@@ -165,8 +165,9 @@ export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSumm
       if (pending.count === K || ctx.signal.aborted) await flush();
     }
     await flush();
-    trainSeconds += (performance.now() - t0) / 1000;
-    const report: EpochReport = { epoch: epoch + 1, lr, seconds: (performance.now() - t0) / 1000, train: sums.means() };
+    const seconds = (performance.now() - t0) / 1000;
+    trainSeconds += seconds;
+    const report: EpochReport = { epoch: epoch + 1, lr, seconds, train: sums.means() };
     if (o.validationBatches) report.validation = await evaluate(o, o.validationBatches(), ctx);
     reports.push(report);
     ctx.metric(epoch + 1, { lr, seconds: report.seconds, ...prefixed('train_', report.train), ...prefixed('val_', report.validation ?? {}) }, 'epoch');
