@@ -1,8 +1,9 @@
 /**
  * The training loop every dense experiment shares: epochs of batches, each batch one
- * training-step run; validation after each epoch; an early-stopping rule and an epoch hook;
- * metrics streamed to the run (ctx.metric → metrics.jsonl and the extension); checkpoints in
- * artifacts/; a cancellation point after every run. A loss that is not finite stops the run
+ * training step (several steps per onnxruntime run, below); validation after each epoch; an
+ * early-stopping rule and an epoch hook; metrics streamed to the run (ctx.metric →
+ * metrics.jsonl and the extension); checkpoints in artifacts/; a cancellation point after
+ * every run. A loss that is not finite stops the run
  * with a RunFailure that says where and what to try, keeping everything written so far and
  * the parameters of the last finite step.
  *
