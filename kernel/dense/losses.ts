@@ -6,7 +6,7 @@
  */
 import { GraphError, type Value } from './graph';
 import * as o from './ops';
-import { shapeText } from './shapes';
+import { sameShape, shapeText } from './shapes';
 
 function checkLabels(logits: Value, labels: Value, op: string): void {
   const g = logits.graph;
@@ -27,7 +27,7 @@ export function softmaxCrossEntropy(logits: Value, labels: Value): Value {
 export function meanSquaredError(pred: Value, target: Value): Value {
   return pred.graph.scope('loss', () => {
     const d = o.sub(pred, target);
-    if (d.shape.length !== pred.shape.length || d.shape.some((x, i) => x !== pred.shape[i])) {
+    if (!sameShape(d.shape, pred.shape)) {
       throw new GraphError(pred.graph.where('mse'), `target ${shapeText(target.shape)} does not match prediction ${shapeText(pred.shape)}`);
     }
     return o.reduceMean(o.mul(d, d), [...pred.shape.keys()], false);

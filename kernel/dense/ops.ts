@@ -5,6 +5,7 @@
  */
 import type { DType, Value } from './graph';
 import type { AttrValue } from './op-table';
+import { sameShape } from './shapes';
 
 type Operand = Value | number;
 
@@ -58,10 +59,10 @@ export const argMax = (x: Value, axis: number, keepdims = false) => one('ArgMax'
 export const softmax = (x: Value, axis = -1) => one('Softmax', [x], { axis });
 export const logSoftmax = (x: Value, axis = -1) => one('LogSoftmax', [x], { axis });
 
-export const reshape = (x: Value, shape: readonly number[]) => (sameDims(x.shape, shape) ? x : one('Reshape', [x], { shape: [...shape] }));
+export const reshape = (x: Value, shape: readonly number[]) => (sameShape(x.shape, shape) ? x : one('Reshape', [x], { shape: [...shape] }));
 export const flatten = (x: Value, axis = 1) => one('Flatten', [x], { axis });
 export const transpose = (x: Value, perm: number[]) => one('Transpose', [x], { perm });
-export const expand = (x: Value, shape: readonly number[]) => (sameDims(x.shape, shape) ? x : one('Expand', [x], { shape: [...shape] }));
+export const expand = (x: Value, shape: readonly number[]) => (sameShape(x.shape, shape) ? x : one('Expand', [x], { shape: [...shape] }));
 export const slice = (x: Value, starts: number[], ends: number[], axes: number[]) => one('Slice', [x], { starts, ends, axes });
 export const pad = (x: Value, pads: number[]) => (pads.every((p) => p === 0) ? x : one('Pad', [x], { pads }));
 export const concat = (xs: Value[], axis: number) => one('Concat', xs, { axis });
@@ -85,7 +86,3 @@ export function maxPool(x: Value, kernel: number[], o: { strides?: number[]; pad
   return [y, idx];
 }
 export const avgPool = (x: Value, kernel: number[], o: { strides?: number[]; pads?: number[] } = {}) => one('AveragePool', [x], { kernel_shape: kernel, ...o });
-
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}

@@ -126,7 +126,7 @@ export async function compile(model: Uint8Array, o: ExecOptions, overrides: Sess
   try {
     s.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, { ...sessionOptions(o), ...overrides });
   } catch (e) {
-    throw new RunFailure(`onnxruntime could not prepare the model on ${o.device}: ${String((e as Error).message ?? e).split('\n')[0]}`);
+    throw prepareFailure(o, e);
   }
   const inputNames = s.inputMetadata.map((m) => m.name);
   const outputNames = s.outputMetadata.map((m) => m.name);
@@ -189,6 +189,11 @@ export async function createSession(model: Uint8Array, o: ExecOptions, overrides
   try {
     return await ort().InferenceSession.create(model, { ...sessionOptions(o), ...overrides });
   } catch (e) {
-    throw new RunFailure(`onnxruntime could not prepare the model on ${o.device}: ${String((e as Error).message ?? e).split('\n')[0]}`);
+    throw prepareFailure(o, e);
   }
+}
+
+/** onnxruntime's refusal of a model, as a run failure naming the device (first line of its message). */
+function prepareFailure(o: ExecOptions, e: unknown): RunFailure {
+  return new RunFailure(`onnxruntime could not prepare the model on ${o.device}: ${String((e as Error).message ?? e).split('\n')[0]}`);
 }

@@ -1,8 +1,9 @@
 /**
  * The training loop every dense experiment shares: epochs of batches, each batch one
- * training-step run; validation after each epoch; an early-stopping rule and an epoch hook;
- * metrics streamed to the run (ctx.metric → metrics.jsonl and the extension); checkpoints in
- * artifacts/; a cancellation point after every run. A loss that is not finite stops the run
+ * training step (several steps per onnxruntime run, below); validation after each epoch; an
+ * early-stopping rule and an epoch hook; metrics streamed to the run (ctx.metric →
+ * metrics.jsonl and the extension); checkpoints in artifacts/; a cancellation point after
+ * every run. A loss that is not finite stops the run
  * with a RunFailure that says where and what to try, keeping everything written so far and
  * the parameters of the last finite step.
  *
@@ -165,8 +166,9 @@ export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSumm
       if (pending.count === K || ctx.signal.aborted) await flush();
     }
     await flush();
-    trainSeconds += (performance.now() - t0) / 1000;
-    const report: EpochReport = { epoch: epoch + 1, lr, seconds: (performance.now() - t0) / 1000, train: sums.means() };
+    const seconds = (performance.now() - t0) / 1000;
+    trainSeconds += seconds;
+    const report: EpochReport = { epoch: epoch + 1, lr, seconds, train: sums.means() };
     if (o.validationBatches) report.validation = await evaluate(o, o.validationBatches(), ctx);
     reports.push(report);
     ctx.metric(epoch + 1, { lr, seconds: report.seconds, ...prefixed('train_', report.train), ...prefixed('val_', report.validation ?? {}) }, 'epoch');

@@ -7,18 +7,14 @@
  */
 import type { Rng } from '../../core/rng';
 import { GraphError, type Value } from '../graph';
-import { fans, initialize, type Init } from '../init';
 import * as o from '../ops';
-import { Parameter, type Bind } from '../params';
+import type { Bind, Parameter } from '../params';
 import { shapeText } from '../shapes';
-import type { Layer } from './layer';
+import { weightAndBias, type Layer, type WeightBiasOptions } from './layer';
 
-export interface Conv2dOptions {
+export interface Conv2dOptions extends WeightBiasOptions {
   stride?: number;
   padding?: number;
-  bias?: boolean;
-  init?: Init;
-  biasInit?: Init;
 }
 
 export class Conv2d implements Layer {
@@ -28,14 +24,9 @@ export class Conv2d implements Layer {
   readonly padding: number;
 
   constructor(readonly name: string, readonly inChannels: number, readonly outChannels: number, readonly kernel: number, rng: Rng, opts: Conv2dOptions = {}) {
-    const shape = [outChannels, inChannels, kernel, kernel];
     this.stride = opts.stride ?? 1;
     this.padding = opts.padding ?? 0;
-    this.weight = new Parameter(`${name}.weight`, shape, initialize(opts.init ?? { kind: 'he' }, shape, rng.fork(`${name}.weight`), `${name}.init`));
-    if (opts.bias ?? true) {
-      const b = initialize(opts.biasInit ?? { kind: 'constant', value: 0 }, [outChannels], rng.fork(`${name}.bias`), `${name}.biasInit`, fans(shape));
-      this.bias = new Parameter(`${name}.bias`, [outChannels], b);
-    }
+    ({ weight: this.weight, bias: this.bias } = weightAndBias(name, [outChannels, inChannels, kernel, kernel], rng, opts));
   }
 
   parameters(): Parameter[] {

@@ -5,29 +5,19 @@
  */
 import type { Rng } from '../../core/rng';
 import { GraphError, type Value } from '../graph';
-import { fans, initialize, type Init } from '../init';
 import * as o from '../ops';
-import { Parameter, type Bind } from '../params';
+import type { Bind, Parameter } from '../params';
 import { shapeText } from '../shapes';
-import type { Layer } from './layer';
+import { weightAndBias, type Layer, type WeightBiasOptions } from './layer';
 
-export interface LinearOptions {
-  bias?: boolean;
-  init?: Init;
-  biasInit?: Init;
-}
+export type LinearOptions = WeightBiasOptions;
 
 export class Linear implements Layer {
   readonly weight: Parameter;
   readonly bias?: Parameter;
 
   constructor(readonly name: string, readonly inFeatures: number, readonly outFeatures: number, rng: Rng, opts: LinearOptions = {}) {
-    const shape = [outFeatures, inFeatures];
-    this.weight = new Parameter(`${name}.weight`, shape, initialize(opts.init ?? { kind: 'he' }, shape, rng.fork(`${name}.weight`), `${name}.init`));
-    if (opts.bias ?? true) {
-      const b = initialize(opts.biasInit ?? { kind: 'constant', value: 0 }, [outFeatures], rng.fork(`${name}.bias`), `${name}.biasInit`, fans(shape));
-      this.bias = new Parameter(`${name}.bias`, [outFeatures], b);
-    }
+    ({ weight: this.weight, bias: this.bias } = weightAndBias(name, [outFeatures, inFeatures], rng, opts));
   }
 
   parameters(): Parameter[] {

@@ -86,11 +86,11 @@ const expansions: Record<string, Expansion> = {
   SoftmaxCrossEntropyLoss: (n, nameOf, used, initializer) => {
     const [z, y] = n.inputs;
     const [loss, logProb] = n.outputs;
-    const base = `${n.scope ? `${n.scope}/` : ''}${n.op}_${n.id}`;
+    const base = nodeName(n);
     const t = (k: string) => `${nameOf(loss)}_${k}`;
     const lp = used.has(logProb) ? nameOf(logProb) : t('log_prob');
     const ints = (k: string, vals: number[]) => {
-      initializer.push(tensorProto(t(k), [vals.length], 'int64', BigInt64Array.from(vals.map((x) => BigInt(x)))));
+      initializer.push(int64Vector(t(k), vals));
       return t(k);
     };
     const mean = n.attrs.reduction === 'mean';
@@ -120,15 +120,19 @@ function nodeProto(n: Node, nameOf: (v: Value) => string, used: Set<Value>, init
   // Static attributes that ONNX takes as int64 tensor inputs become initializers.
   for (const k of def.lower ?? []) {
     const name = `${n.outputs[0].name}_${k}`;
-    const vals = n.attrs[k] as number[];
-    initializer.push(tensorProto(name, [vals.length], 'int64', BigInt64Array.from(vals.map((x) => BigInt(x)))));
+    initializer.push(int64Vector(name, n.attrs[k] as number[]));
     input.push(name);
   }
   // Trailing optional outputs that nothing reads are left out (e.g. MaxPool's indices at inference).
   let outputs = n.outputs.map(nameOf);
   const optional = def.optionalOutputs ?? 0;
   for (let k = n.outputs.length - 1; k >= n.outputs.length - optional && !used.has(n.outputs[k]); k--) outputs = outputs.slice(0, k);
-  return { op_type: n.op, input, output: outputs, attribute, name: `${n.scope ? `${n.scope}/` : ''}${n.op}_${n.id}` };
+  return { op_type: n.op, input, output: outputs, attribute, name: nodeName(n) };
+}
+
+/** A node's name in the model: its scope, op and id (`model.hidden[0]/Gemm_3`). */
+function nodeName(n: Node): string {
+  return `${n.scope ? `${n.scope}/` : ''}${n.op}_${n.id}`;
 }
 
 function attrProto(name: string, type: string, v: unknown): object {
@@ -153,6 +157,11 @@ function typed(dtype: string, vals: number[]): TensorData {
   if (dtype === 'int32') return Int32Array.from(vals);
   if (dtype === 'bool') return Uint8Array.from(vals);
   return Float32Array.from(vals);
+}
+
+/** A 1-D int64 initializer (the static attributes ONNX takes as tensor inputs: shapes, axes, bounds). */
+function int64Vector(name: string, vals: number[]): object {
+  return tensorProto(name, [vals.length], 'int64', typed('int64', vals));
 }
 
 function tensorProto(name: string, dims: readonly number[], dtype: string, data: TensorData): object {

@@ -17,9 +17,8 @@ import { Activation, Flatten, Sequential } from '../../../kernel/dense/layers/la
 import { Linear } from '../../../kernel/dense/layers/linear';
 import { softmaxCrossEntropy } from '../../../kernel/dense/losses';
 import { makeOptimizer } from '../../../kernel/dense/optimizers';
-import { execOptions } from '../../../kernel/dense/session';
 import { ModelProto } from '../../../kernel/dense/onnx/onnx-proto';
-import { createSession } from '../../../kernel/dense/session';
+import { createSession, execOptions } from '../../../kernel/dense/session';
 import { TrainState, TrainStep } from '../../../kernel/dense/step';
 import * as fs from 'fs';
 import { tempDir } from '../helpers';
