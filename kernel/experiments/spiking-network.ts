@@ -10,6 +10,7 @@
  */
 import { performance } from 'perf_hooks';
 import { z } from 'zod';
+import { mean } from '../core/stats';
 import { buildNetwork } from '../spiking/build';
 import { emitRaster, emitState, histogram, round } from '../spiking/output';
 import { monitorsSpec, populationSpec, projectionSpec, stimulusSpec } from '../spiking/spec';
@@ -57,7 +58,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
       if (k === bin) {
         const values: Record<string, number> = {};
         for (const m of rateMonitors) values[`rate_${m.name}`] = round(m.rates().at(-1)!);
-        for (const p of projections) if (p.plastic) values[`wmean_${p.name}`] = mean(p.projection.w);
+        for (const p of projections) if (p.plastic) values[`wmean_${p.name}`] = meanWeight(p.projection.w);
         ctx.metric(done, values, 'network');
       }
       ctx.progress(done / total, `${round(done * dt)} / ${spec.durationMs} ms`);
@@ -85,7 +86,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
     const plastic = projections.filter((p) => p.plastic).map((p) => {
       const { wMin, wMax } = p.projection.stdp!.p;
       const counts = histogram(p.projection.w, wMin, wMax, 20);
-      metrics[`wmean_${p.name}`] = mean(p.projection.w);
+      metrics[`wmean_${p.name}`] = meanWeight(p.projection.w);
       ctx.trace(`${p.name}.weights`, {
         type: 'xy',
         title: `${p.name}: final weights (${p.projection.size} synapses)`,
@@ -99,10 +100,9 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
   },
 };
 
-function mean(xs: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return xs.length ? s / xs.length : 0;
+/** Mean weight of a projection; 0 when it has no synapses (a random connector may draw none). */
+function meanWeight(w: Float64Array): number {
+  return w.length ? mean(w) : 0;
 }
 
 
