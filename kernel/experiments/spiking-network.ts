@@ -57,7 +57,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
       done += k;
       if (k === bin) {
         const values: Record<string, number> = {};
-        for (const m of rateMonitors) values[`rate_${m.name}`] = round(m.rates().at(-1)!);
+        for (const m of rateMonitors) values[`rate_${m.name}`] = round(m.lastRate());
         for (const p of projections) if (p.plastic) values[`wmean_${p.name}`] = meanWeight(p.projection.w);
         ctx.metric(done, values, 'network');
       }
@@ -74,7 +74,10 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
       title: `Population rates (${binMs} ms bins)`,
       xLabel: 'time (ms)',
       yLabel: 'rate (Hz)',
-      series: rateMonitors.map((m) => ({ name: m.name, x: m.rates().map((_, i) => round((i + 1) * binMs)), y: m.rates().map(round) })),
+      series: rateMonitors.map((m) => {
+        const rates = m.rates();
+        return { name: m.name, x: rates.map((_, i) => round((i + 1) * binMs)), y: rates.map(round) };
+      }),
     });
     const metrics: Record<string, number> = { steps: total, synapses, simSeconds: round(simWall / 1000), wallSeconds: round((performance.now() - wall0) / 1000) };
     const seconds = spec.durationMs / 1000;

@@ -121,8 +121,16 @@ export class RateMonitor implements Monitor {
 
   /** Completed bins: mean rate per neuron in Hz. */
   rates(): number[] {
-    const seconds = (this.binSteps * this.dtMs) / 1000;
-    return Array.from(this.counts.view(), (c) => c / this.source.n / seconds);
+    return Array.from(this.counts.view(), (c) => this.rate(c));
+  }
+
+  /** The last completed bin's rate (Hz), without rebuilding every bin's. */
+  lastRate(): number {
+    return this.rate(this.counts.data[this.counts.length - 1]);
+  }
+
+  private rate(count: number): number {
+    return count / this.source.n / ((this.binSteps * this.dtMs) / 1000);
   }
 }
 
