@@ -82,7 +82,7 @@ export const lifCond: NeuronModel<LifCondParams> = {
   title: 'LIF, exponential conductance synapses',
   defaults: { cmNf: 0.2, tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, eExcMv: 0, eInhMv: -80, vRestMv: -60, vResetMv: -60, vThreshMv: -50, tRefMs: 5 },
   receptors: ['exc', 'inh'],
-  variables: ['v', 'ge', 'gi'],
+  variables: ['v', 'ge', 'gi', 'theta'],
   driveUnit: 'nA',
   refractoryMs: (p) => p.tRefMs,
   create: (n, p, dtMs, adaptation) => new LifCondGroup(n, p, dtMs, adaptation),

@@ -66,7 +66,7 @@ export const lifDelta: NeuronModel<LifDeltaParams> = {
   title: 'LIF, delta synapses (current-based)',
   defaults: { tauMemMs: 20, vRestMv: -65, vResetMv: -65, vThreshMv: -50, tRefMs: 0 },
   receptors: ['exc', 'inh'],
-  variables: ['v'],
+  variables: ['v', 'theta'],
   driveUnit: 'mV (R·I)',
   refractoryMs: (p) => p.tRefMs,
   create: (n, p, dtMs, adaptation) => new LifDeltaGroup(n, p, dtMs, adaptation),

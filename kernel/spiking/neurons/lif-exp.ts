@@ -149,7 +149,7 @@ export const lifExp: NeuronModel<LifExpParams> = {
   title: 'LIF, exponential current synapses',
   defaults: { tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, vRestMv: -65, vResetMv: -65, vThreshMv: -50, tRefMs: 2 },
   receptors: ['exc', 'inh'],
-  variables: ['v', 'ie', 'ii'],
+  variables: ['v', 'ie', 'ii', 'theta'],
   driveUnit: 'mV (R·I)',
   refractoryMs: (p) => p.tRefMs,
   create: (n, p, dtMs, adaptation) => createLifExp(n, p, dtMs, adaptation),
