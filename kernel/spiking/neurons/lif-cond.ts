@@ -35,8 +35,8 @@ class LifCondGroup extends LifGroup {
   private readonly gL: number;
   private readonly de: number;
   private readonly di: number;
-  private readonly exc: Receptor;
-  private readonly inh: Receptor;
+  protected readonly exc: Receptor;
+  protected readonly inh: Receptor;
 
   constructor(n: number, private readonly p: LifCondParams, dtMs: number, adaptation?: ThresholdAdaptation) {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
@@ -66,10 +66,6 @@ class LifCondGroup extends LifGroup {
       gi[i] = h * di; // gi ← gi·e^(−dt/τi)
     }
     return this.settle(n, out, count); // refractory neurons held at v_reset
-  }
-
-  receptor(name: string): Receptor {
-    return name === 'exc' ? this.exc : name === 'inh' ? this.inh : this.noReceptor(name);
   }
 
   protected variables(): Record<string, Float64Array> {

@@ -27,8 +27,8 @@ class LifDeltaGroup extends LifGroup {
   /** Jumps received this step, applied at the next integration. */
   readonly jump: Float64Array;
   private readonly decay: number;
-  private readonly exc: Receptor;
-  private readonly inh: Receptor;
+  protected readonly exc: Receptor;
+  protected readonly inh: Receptor;
 
   constructor(n: number, private readonly p: LifDeltaParams, dtMs: number, adaptation?: ThresholdAdaptation) {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
@@ -50,10 +50,6 @@ class LifDeltaGroup extends LifGroup {
       if (x > vThreshMv) out[count++] = i; // spike when v > v_th
     }
     return this.settle(n, out, count); // refractory: held at v_reset, jumps dropped
-  }
-
-  receptor(name: string): Receptor {
-    return name === 'exc' ? this.exc : name === 'inh' ? this.inh : this.noReceptor(name);
   }
 
   protected variables(): Record<string, Float64Array> {

@@ -57,8 +57,8 @@ class LifExpGroup extends LifGroup {
   private readonly pi: number;
   private readonly de: number;
   private readonly di: number;
-  private readonly exc: Receptor;
-  private readonly inh: Receptor;
+  protected readonly exc: Receptor;
+  protected readonly inh: Receptor;
 
   constructor(n: number, private readonly p: LifExpParams, dtMs: number, adaptation: ThresholdAdaptation | undefined, private readonly kernel: LifExpKernel | undefined) {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation, kernel?.v);
@@ -115,10 +115,6 @@ class LifExpGroup extends LifGroup {
     }
     this.scales[0] = 1;
     this.scales[1] = 1;
-  }
-
-  receptor(name: string): Receptor {
-    return name === 'exc' ? this.exc : name === 'inh' ? this.inh : this.noReceptor(name);
   }
 
   override get(name: string, i: number): number {
