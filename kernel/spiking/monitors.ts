@@ -1,7 +1,8 @@
 /**
  * Monitors record what a run produced: every spike, sampled state variables, binned rates.
- * Their buffers grow by doubling (amortised, not per spike). `raster()` and `series()` return
- * downsampled views for streaming to the editor; the full records go to traces/ files.
+ * Their buffers grow by doubling (amortised, not per spike). `raster()` returns a downsampled
+ * view and `thin()` a thinned series for streaming to the editor; the full records (`spikes()`,
+ * `series()`) go to traces/ files.
  */
 import type { Monitor, Population } from './network';
 import type { NeuronGroup } from './neurons/types';
