@@ -10,6 +10,7 @@
  */
 import { performance } from 'perf_hooks';
 import { z } from 'zod';
+import { mean } from '../core/stats';
 import { buildNetwork } from '../spiking/build';
 import { emitRaster, emitState, histogram, round } from '../spiking/output';
 import { monitorsSpec, populationSpec, projectionSpec, stimulusSpec } from '../spiking/spec';
@@ -56,8 +57,8 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
       done += k;
       if (k === bin) {
         const values: Record<string, number> = {};
-        for (const m of rateMonitors) values[`rate_${m.name}`] = round(m.rates().at(-1)!);
-        for (const p of projections) if (p.plastic) values[`wmean_${p.name}`] = mean(p.projection.w);
+        for (const m of rateMonitors) values[`rate_${m.name}`] = round(m.lastRate());
+        for (const p of projections) if (p.plastic) values[`wmean_${p.name}`] = meanWeight(p.projection.w);
         ctx.metric(done, values, 'network');
       }
       ctx.progress(done / total, `${round(done * dt)} / ${spec.durationMs} ms`);
@@ -73,7 +74,10 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
       title: `Population rates (${binMs} ms bins)`,
       xLabel: 'time (ms)',
       yLabel: 'rate (Hz)',
-      series: rateMonitors.map((m) => ({ name: m.name, x: m.rates().map((_, i) => round((i + 1) * binMs)), y: m.rates().map(round) })),
+      series: rateMonitors.map((m) => {
+        const rates = m.rates();
+        return { name: m.name, x: rates.map((_, i) => round((i + 1) * binMs)), y: rates.map(round) };
+      }),
     });
     const metrics: Record<string, number> = { steps: total, synapses, simSeconds: round(simWall / 1000), wallSeconds: round((performance.now() - wall0) / 1000) };
     const seconds = spec.durationMs / 1000;
@@ -85,7 +89,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
     const plastic = projections.filter((p) => p.plastic).map((p) => {
       const { wMin, wMax } = p.projection.stdp!.p;
       const counts = histogram(p.projection.w, wMin, wMax, 20);
-      metrics[`wmean_${p.name}`] = mean(p.projection.w);
+      metrics[`wmean_${p.name}`] = meanWeight(p.projection.w);
       ctx.trace(`${p.name}.weights`, {
         type: 'xy',
         title: `${p.name}: final weights (${p.projection.size} synapses)`,
@@ -99,10 +103,9 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
   },
 };
 
-function mean(xs: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return xs.length ? s / xs.length : 0;
+/** Mean weight of a projection; 0 when it has no synapses (a random connector may draw none). */
+function meanWeight(w: Float64Array): number {
+  return w.length ? mean(w) : 0;
 }
 
 

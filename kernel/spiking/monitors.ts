@@ -1,7 +1,8 @@
 /**
  * Monitors record what a run produced: every spike, sampled state variables, binned rates.
- * Their buffers grow by doubling (amortised, not per spike). `raster()` and `series()` return
- * downsampled views for streaming to the editor; the full records go to traces/ files.
+ * Their buffers grow by doubling (amortised, not per spike). `raster()` returns a downsampled
+ * view and `thin()` a thinned series for streaming to the editor; the full records (`spikes()`,
+ * `series()`) go to traces/ files.
  */
 import type { Monitor, Population } from './network';
 import type { NeuronGroup } from './neurons/types';
@@ -121,8 +122,16 @@ export class RateMonitor implements Monitor {
 
   /** Completed bins: mean rate per neuron in Hz. */
   rates(): number[] {
-    const seconds = (this.binSteps * this.dtMs) / 1000;
-    return Array.from(this.counts.view(), (c) => c / this.source.n / seconds);
+    return Array.from(this.counts.view(), (c) => this.rate(c));
+  }
+
+  /** The last completed bin's rate (Hz), without rebuilding every bin's. */
+  lastRate(): number {
+    return this.rate(this.counts.data[this.counts.length - 1]);
+  }
+
+  private rate(count: number): number {
+    return count / this.source.n / ((this.binSteps * this.dtMs) / 1000);
   }
 }
 

@@ -50,8 +50,7 @@ export function checkNetwork(spec: NetworkShape, ctx: z.RefinementCtx): void {
     }
     if (p.thresholdAdaptation && p.model === 'izhikevich') issue(['populations', i, 'thresholdAdaptation'], 'threshold adaptation applies to the LIF models (izhikevich has a fixed spike cut-off)');
     for (const [v, value] of Object.entries(p.init)) {
-      const variables = [...model.variables, ...(p.model === 'izhikevich' ? [] : ['theta'])];
-      if (!variables.includes(v)) issue(['populations', i, 'init', v], `${p.model} has no variable "${v}" (it has ${variables.join(', ')})`);
+      if (!model.variables.includes(v)) issue(['populations', i, 'init', v], `${p.model} has no variable "${v}" (it has ${model.variables.join(', ')})`);
       else checkLength(value, p.size, ['populations', i, 'init', v], issue);
     }
     checkLength(p.drive, p.size, ['populations', i, 'drive'], issue);
@@ -104,8 +103,7 @@ export function checkNetwork(spec: NetworkShape, ctx: z.RefinementCtx): void {
     const target = sizes.get(m.population);
     if (!target?.population) return void issue(['monitors', 'state', i, 'population'], `unknown population "${m.population}" (known: ${spec.populations.map((p) => p.name).join(', ')})`);
     const model = neuronModels[target.population.model];
-    const variables = [...model.variables, ...(target.population.model === 'izhikevich' ? [] : ['theta'])];
-    if (!variables.includes(m.variable)) issue(['monitors', 'state', i, 'variable'], `${model.name} has no variable "${m.variable}" (it has ${variables.join(', ')})`);
+    if (!model.variables.includes(m.variable)) issue(['monitors', 'state', i, 'variable'], `${model.name} has no variable "${m.variable}" (it has ${model.variables.join(', ')})`);
     m.neurons.forEach((n, q) => {
       if (n >= target.size) issue(['monitors', 'state', i, 'neurons', q], `neuron ${n} is outside ${m.population} (${target.size} neurons)`);
     });

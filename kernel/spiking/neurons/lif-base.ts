@@ -51,9 +51,12 @@ export abstract class LifGroup implements NeuronGroup {
     this.thetaStep = adaptation ? adaptation.incrementMv : 0;
   }
 
+  /** Where excitatory and inhibitory events land (set up by each model). */
+  protected abstract readonly exc: Receptor;
+  protected abstract readonly inh: Receptor;
+
   /** Integrate every neuron, collect v > v_th into `out`, then `settle`. */
   abstract step(n: number, out: Int32Array): number;
-  abstract receptor(name: string): Receptor;
   protected abstract variables(): Record<string, Float64Array>;
   /** Called when the drive changes (models may precompute from it). */
   protected driveChanged(): void {}
@@ -107,6 +110,12 @@ export abstract class LifGroup implements NeuronGroup {
     }
   }
 
+  receptor(name: string): Receptor {
+    if (name === 'exc') return this.exc;
+    if (name === 'inh') return this.inh;
+    throw new Error(`no receptor "${name}"`);
+  }
+
   get(name: string, i: number): number {
     return this.storage(name)[i];
   }
@@ -130,9 +139,5 @@ export abstract class LifGroup implements NeuronGroup {
     this.lastSpike.fill(NEVER);
     this.isHeld.fill(0);
     this.heldCount = 0;
-  }
-
-  protected noReceptor(name: string): never {
-    throw new Error(`no receptor "${name}"`);
   }
 }

@@ -35,8 +35,8 @@ class LifCondGroup extends LifGroup {
   private readonly gL: number;
   private readonly de: number;
   private readonly di: number;
-  private readonly exc: Receptor;
-  private readonly inh: Receptor;
+  protected readonly exc: Receptor;
+  protected readonly inh: Receptor;
 
   constructor(n: number, private readonly p: LifCondParams, dtMs: number, adaptation?: ThresholdAdaptation) {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
@@ -68,10 +68,6 @@ class LifCondGroup extends LifGroup {
     return this.settle(n, out, count); // refractory neurons held at v_reset
   }
 
-  receptor(name: string): Receptor {
-    return name === 'exc' ? this.exc : name === 'inh' ? this.inh : this.noReceptor(name);
-  }
-
   protected variables(): Record<string, Float64Array> {
     return { v: this.v, ge: this.ge, gi: this.gi };
   }
@@ -82,7 +78,7 @@ export const lifCond: NeuronModel<LifCondParams> = {
   title: 'LIF, exponential conductance synapses',
   defaults: { cmNf: 0.2, tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, eExcMv: 0, eInhMv: -80, vRestMv: -60, vResetMv: -60, vThreshMv: -50, tRefMs: 5 },
   receptors: ['exc', 'inh'],
-  variables: ['v', 'ge', 'gi'],
+  variables: ['v', 'ge', 'gi', 'theta'],
   driveUnit: 'nA',
   refractoryMs: (p) => p.tRefMs,
   create: (n, p, dtMs, adaptation) => new LifCondGroup(n, p, dtMs, adaptation),

@@ -27,8 +27,8 @@ class LifDeltaGroup extends LifGroup {
   /** Jumps received this step, applied at the next integration. */
   readonly jump: Float64Array;
   private readonly decay: number;
-  private readonly exc: Receptor;
-  private readonly inh: Receptor;
+  protected readonly exc: Receptor;
+  protected readonly inh: Receptor;
 
   constructor(n: number, private readonly p: LifDeltaParams, dtMs: number, adaptation?: ThresholdAdaptation) {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation);
@@ -52,10 +52,6 @@ class LifDeltaGroup extends LifGroup {
     return this.settle(n, out, count); // refractory: held at v_reset, jumps dropped
   }
 
-  receptor(name: string): Receptor {
-    return name === 'exc' ? this.exc : name === 'inh' ? this.inh : this.noReceptor(name);
-  }
-
   protected variables(): Record<string, Float64Array> {
     return { v: this.v, jump: this.jump };
   }
@@ -66,7 +62,7 @@ export const lifDelta: NeuronModel<LifDeltaParams> = {
   title: 'LIF, delta synapses (current-based)',
   defaults: { tauMemMs: 20, vRestMv: -65, vResetMv: -65, vThreshMv: -50, tRefMs: 0 },
   receptors: ['exc', 'inh'],
-  variables: ['v'],
+  variables: ['v', 'theta'],
   driveUnit: 'mV (R·I)',
   refractoryMs: (p) => p.tRefMs,
   create: (n, p, dtMs, adaptation) => new LifDeltaGroup(n, p, dtMs, adaptation),

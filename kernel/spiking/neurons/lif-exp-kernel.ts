@@ -13,7 +13,7 @@
  * The per-step constants go through memory, not arguments: a JavaScript call passing doubles
  * boxes them (allocates) whenever V8 does not inline it.
  *
- * The module is written here directly in the binary format (it is 200 bytes; a text-format
+ * The module is written here directly in the binary format (under 300 bytes; a text-format
  * assembler would be a dependency for one function). `encode` below spells out every
  * instruction. Where WebAssembly SIMD is missing, `lifExpKernel` returns undefined and the
  * model uses its JavaScript loop.

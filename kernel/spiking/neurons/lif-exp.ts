@@ -57,8 +57,8 @@ class LifExpGroup extends LifGroup {
   private readonly pi: number;
   private readonly de: number;
   private readonly di: number;
-  private readonly exc: Receptor;
-  private readonly inh: Receptor;
+  protected readonly exc: Receptor;
+  protected readonly inh: Receptor;
 
   constructor(n: number, private readonly p: LifExpParams, dtMs: number, adaptation: ThresholdAdaptation | undefined, private readonly kernel: LifExpKernel | undefined) {
     super(n, p.vThreshMv, p.vResetMv, p.tRefMs, dtMs, adaptation, kernel?.v);
@@ -117,10 +117,6 @@ class LifExpGroup extends LifGroup {
     this.scales[1] = 1;
   }
 
-  receptor(name: string): Receptor {
-    return name === 'exc' ? this.exc : name === 'inh' ? this.inh : this.noReceptor(name);
-  }
-
   override get(name: string, i: number): number {
     if (name === 'ie') return this.ieHat[i] * this.scales[0];
     if (name === 'ii') return this.iiHat[i] * this.scales[1];
@@ -149,7 +145,7 @@ export const lifExp: NeuronModel<LifExpParams> = {
   title: 'LIF, exponential current synapses',
   defaults: { tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, vRestMv: -65, vResetMv: -65, vThreshMv: -50, tRefMs: 2 },
   receptors: ['exc', 'inh'],
-  variables: ['v', 'ie', 'ii'],
+  variables: ['v', 'ie', 'ii', 'theta'],
   driveUnit: 'mV (R·I)',
   refractoryMs: (p) => p.tRefMs,
   create: (n, p, dtMs, adaptation) => createLifExp(n, p, dtMs, adaptation),

@@ -50,7 +50,7 @@ export interface NeuronModel<P extends object = any> {
   readonly title: string;
   readonly defaults: Readonly<P>;
   readonly receptors: readonly string[];
-  /** Variables a state monitor may record; the first is the membrane potential. */
+  /** Variables a spec may initialise and a state monitor may record; the first is the membrane potential. */
   readonly variables: readonly string[];
   /** Unit of the per-neuron constant drive. */
   readonly driveUnit: string;
