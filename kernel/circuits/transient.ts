@@ -18,7 +18,8 @@ import { where, type Circuit } from './circuit';
 import { qpExcess } from './junction';
 import { addNoise, noiseSources, type NoiseSources } from './noise';
 import { ProbeRecorder, type ProbeViews } from './probes';
-import { buildSystem, GAMMA, type PhaseSystem } from './system';
+import { GAMMA } from './netlist/expr';
+import { buildSystem, type PhaseSystem } from './system';
 import { SourceBank, type Waveform } from './waveforms';
 
 export interface TransientOptions {

@@ -10,6 +10,7 @@ import type { Problem, Token } from './lexer';
 
 export const PHI0 = 2.067833848e-15; // magnetic flux quantum h/2e, Wb (exact in SI 2019)
 export const KB = 1.380649e-23; // Boltzmann constant, J/K (exact)
+export const GAMMA = PHI0 / (2 * Math.PI); // Φ0/2π, Wb per radian: v = γ·dφ/dt
 
 const CONSTANTS: Record<string, number> = {
   PI: Math.PI,
@@ -20,7 +21,7 @@ const CONSTANTS: Record<string, number> = {
   C: 299792458,
   MU0: 1.25663706212e-6,
   EPS0: 8.8541878128e-12,
-  SIGMA: PHI0 / (2 * Math.PI),
+  SIGMA: GAMMA,
 };
 
 const FUNCTIONS: Record<string, [number, (...a: number[]) => number]> = {
