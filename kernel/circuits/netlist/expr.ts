@@ -250,15 +250,3 @@ function evalNode(e: Expr, lookup: (name: string, e: Expr) => number | undefined
       return Math.pow(evalNode(e.a, lookup), evalNode(e.b, lookup));
   }
 }
-
-/** Names an expression refers to (for dependency order and cycle detection). */
-export function exprNames(e: Expr, out: Set<string> = new Set()): Set<string> {
-  if (e.op === 'id') out.add(e.name);
-  else if (e.op === 'call') e.args.forEach((a) => exprNames(a, out));
-  else if (e.op === 'neg') exprNames(e.arg, out);
-  else if (e.op !== 'num') {
-    exprNames(e.a, out);
-    exprNames(e.b, out);
-  }
-  return out;
-}
