@@ -1,10 +1,11 @@
 /**
- * Numbers and `.param` expressions. Numbers take SPICE engineering suffixes (f p n u m k meg
- * g t, and JoSIM's x = mega); letters after the suffix are units and are ignored, so `2.8mV`,
- * `0.07pF` and `5p` read as expected (and `1F` is one femto-unit, as in every SPICE). An
- * expression has + - * / ^ (or **), parentheses, named constants (PI, PHI_ZERO, BOLTZMANN,
- * EV, HBAR, C, MU0, EPS0, SIGMA) and functions (sqrt exp log ln log10 abs sin cos tan atan
- * sinh cosh tanh floor ceil round min max pow). Every node remembers its line and column.
+ * Numbers and `.param` expressions. Numbers take SPICE engineering suffixes (a f p n u m k meg
+ * g t, mil = 25.4 µ, and JoSIM's x = mega); letters after the suffix are units and are
+ * ignored, so `2.8mV`, `0.07pF` and `5p` read as expected (and `1F` is one femto-unit, as in
+ * every SPICE). An expression has + - * / ^ (or **), parentheses, named constants (PI,
+ * PHI_ZERO, BOLTZMANN, EV, HBAR, C, MU0, EPS0, SIGMA) and functions (sqrt exp log ln log10 abs
+ * sin cos tan atan sinh cosh tanh floor ceil round min max pow). Every node remembers its line
+ * and column.
  */
 import type { Problem, Token } from './lexer';
 
