@@ -8,7 +8,8 @@
 import { InputError } from '../core/errors';
 import type { Circuit, FlatElement } from './circuit';
 import { qpExcess } from './junction';
-import { GAMMA, type PhaseSystem } from './system';
+import { GAMMA } from './netlist/expr';
+import type { PhaseSystem } from './system';
 import type { SourceBank } from './waveforms';
 
 /** The state just after a step: phases, and the history terms B, M that give v = γ(αφ − B). */

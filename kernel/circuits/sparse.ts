@@ -246,8 +246,10 @@ export class SparseLDL {
   }
 
   /**
-   * Solve L·D·Lᵀ·x = b in place (x holds b on entry). Circuit factors have one or two entries
-   * in most columns, so the first two of each are unrolled (≈17% faster than a plain loop).
+   * Solve L·D·Lᵀ·x = b in place in the first n entries of x (they hold b on entry; entries past
+   * n are left alone, so x may be a longer array and needs no subarray view). Circuit factors
+   * have one or two entries in most columns, so the first two of each are unrolled (≈17%
+   * faster than a plain loop).
    */
   solve(x: Float64Array): void {
     const { n, colPtr, rowIdx, invD, lx } = this;

@@ -20,11 +20,9 @@
 import { RunFailure } from '../core/errors';
 import type { Circuit } from './circuit';
 import type { JunctionInstance } from './junction';
-import { PHI0 } from './netlist/expr';
+import { GAMMA } from './netlist/expr';
 import { minimumDegreeOrder, SparseLDL } from './sparse';
 import { findTies } from './ties';
-
-export const GAMMA = PHI0 / (2 * Math.PI); // Wb per radian
 
 export interface PhaseSystem {
   /** Unknowns (free nodes); slots 0..nU-1. */

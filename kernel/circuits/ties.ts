@@ -11,9 +11,7 @@
  * definite. Entries are in tree order: a node's parent comes before it.
  */
 import type { Circuit } from './circuit';
-import { PHI0 } from './netlist/expr';
-
-const GAMMA = PHI0 / (2 * Math.PI);
+import { GAMMA } from './netlist/expr';
 
 export interface Ties {
   /** Root of each node's tree (itself if it is a root; -1 if not tied to anything). */

@@ -18,7 +18,8 @@ import { where, type Circuit } from './circuit';
 import { qpExcess } from './junction';
 import { addNoise, noiseSources, type NoiseSources } from './noise';
 import { ProbeRecorder, type ProbeViews } from './probes';
-import { buildSystem, GAMMA, type PhaseSystem } from './system';
+import { GAMMA } from './netlist/expr';
+import { buildSystem, type PhaseSystem } from './system';
 import { SourceBank, type Waveform } from './waveforms';
 
 export interface TransientOptions {
@@ -240,7 +241,6 @@ export class Transient {
     const { p: jp, q: jq } = sys.jj;
     const eq = sys.eqOf;
     const r = sys.jjR;
-    const x = phiNew.subarray(0, sys.nU);
     rhs.set(rhs0);
     const { evalAt, qpOn } = this;
     for (let j = 0; j < theta.length; j++) {
@@ -253,8 +253,8 @@ export class Transient {
     }
     let last = Infinity;
     for (let it = 0; it < this.maxChord; it++) {
-      x.set(rhs);
-      sys.ldl.solve(x);
+      phiNew.set(rhs); // the unknowns are slots 0..nU-1
+      sys.ldl.solve(phiNew);
       this.stats.solves++;
       this.applyTied(phiNew);
       let err = 0;
@@ -288,7 +288,6 @@ export class Transient {
     const { p: jp, q: jq } = sys.jj;
     const { dp, dq, off } = sys.jjStamp;
     this.stats.newtonSteps++;
-    const x = phiNew.subarray(0, sys.nU);
     for (let i = 0; i < sys.nU; i++) phiNew[i] = 3 * phi[i] - 3 * phi1[i] + phi2[i]; // restart from the prediction
     this.applyTied(phiNew);
     let delta = Infinity, at = -1;
@@ -308,8 +307,8 @@ export class Transient {
       const bad = sys.ldl.factor(this.newtonDiag, this.newtonLow);
       this.stats.factorizations++;
       if (bad >= 0) break;
-      x.set(rhs);
-      sys.ldl.solve(x);
+      phiNew.set(rhs); // the unknowns are slots 0..nU-1
+      sys.ldl.solve(phiNew);
       this.stats.solves++;
       this.applyTied(phiNew);
       delta = 0;

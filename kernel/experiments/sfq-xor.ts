@@ -56,7 +56,7 @@ export const sfqXorSpec = defineSpec('sfq.xor', {
     .prefault({}),
   calibration: z
     .strictObject({
-      rerun: z.boolean().default(false).describe('Recalibrate from circuit simulations (about a minute) instead of using the shipped calibration.'),
+      rerun: z.boolean().default(false).describe('Recalibrate from circuit simulations (about two minutes) instead of using the shipped calibration.'),
       temperatures: z.array(z.number().min(0.5).max(9)).min(1).max(10).default(shippedGrid.temperatures).describe('Calibration temperatures, K (rerun only).'),
       synapsePulses: z.int().min(20).max(5000).default(shippedGrid.synapsePulses).describe('Pulses per synapse bias point (rerun only).'),
     })

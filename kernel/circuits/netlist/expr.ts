@@ -1,15 +1,17 @@
 /**
- * Numbers and `.param` expressions. Numbers take SPICE engineering suffixes (f p n u m k meg
- * g t, and JoSIM's x = mega); letters after the suffix are units and are ignored, so `2.8mV`,
- * `0.07pF` and `5p` read as expected (and `1F` is one femto-unit, as in every SPICE). An
- * expression has + - * / ^ (or **), parentheses, named constants (PI, PHI_ZERO, BOLTZMANN,
- * EV, HBAR, C, MU0, EPS0, SIGMA) and functions (sqrt exp log ln log10 abs sin cos tan atan
- * sinh cosh tanh floor ceil round min max pow). Every node remembers its line and column.
+ * Numbers and `.param` expressions. Numbers take SPICE engineering suffixes (a f p n u m k meg
+ * g t, mil = 25.4 µ, and JoSIM's x = mega); letters after the suffix are units and are
+ * ignored, so `2.8mV`, `0.07pF` and `5p` read as expected (and `1F` is one femto-unit, as in
+ * every SPICE). An expression has + - * / ^ (or **), parentheses, named constants (PI,
+ * PHI_ZERO, BOLTZMANN, EV, HBAR, C, MU0, EPS0, SIGMA) and functions (sqrt exp log ln log10 abs
+ * sin cos tan atan sinh cosh tanh floor ceil round min max pow). Every node remembers its line
+ * and column.
  */
 import type { Problem, Token } from './lexer';
 
 export const PHI0 = 2.067833848e-15; // magnetic flux quantum h/2e, Wb (exact in SI 2019)
 export const KB = 1.380649e-23; // Boltzmann constant, J/K (exact)
+export const GAMMA = PHI0 / (2 * Math.PI); // Φ0/2π, Wb per radian: v = γ·dφ/dt
 
 const CONSTANTS: Record<string, number> = {
   PI: Math.PI,
@@ -20,7 +22,7 @@ const CONSTANTS: Record<string, number> = {
   C: 299792458,
   MU0: 1.25663706212e-6,
   EPS0: 8.8541878128e-12,
-  SIGMA: PHI0 / (2 * Math.PI),
+  SIGMA: GAMMA,
 };
 
 const FUNCTIONS: Record<string, [number, (...a: number[]) => number]> = {
@@ -248,16 +250,4 @@ function evalNode(e: Expr, lookup: (name: string, e: Expr) => number | undefined
     case '^':
       return Math.pow(evalNode(e.a, lookup), evalNode(e.b, lookup));
   }
-}
-
-/** Names an expression refers to (for dependency order and cycle detection). */
-export function exprNames(e: Expr, out: Set<string> = new Set()): Set<string> {
-  if (e.op === 'id') out.add(e.name);
-  else if (e.op === 'call') e.args.forEach((a) => exprNames(a, out));
-  else if (e.op === 'neg') exprNames(e.arg, out);
-  else if (e.op !== 'num') {
-    exprNames(e.a, out);
-    exprNames(e.b, out);
-  }
-  return out;
 }

@@ -10,6 +10,7 @@
  * simulation; `fitSigmoid` finds I50 and σ by maximum likelihood (binomial counts), with
  * standard errors from the curvature of the log-likelihood.
  */
+import { mean } from '../../core/stats';
 import { library, pulseTrain } from './cells';
 import { pulseCount, runNetlist } from './measure';
 
@@ -128,7 +129,7 @@ export function fitSigmoid(points: SynapsePoint[]): SigmoidFit {
 export function powerLaw(ts: number[], ys: number[]): { a: number; b: number } {
   if (new Set(ts).size < 2) return { a: NaN, b: NaN };
   const x = ts.map(Math.log), y = ys.map(Math.log);
-  const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
+  const mx = mean(x), my = mean(y);
   let sxy = 0, sxx = 0;
   x.forEach((xi, i) => ((sxy += (xi - mx) * (y[i] - my)), (sxx += (xi - mx) ** 2)));
   const b = sxy / sxx;

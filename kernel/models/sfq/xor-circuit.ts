@@ -4,10 +4,9 @@
  * (for a raster), and the waveforms of chosen nodes.
  */
 import { pulseCount, pulseTimes, runNetlist } from './measure';
-import { XOR_PROBES, xorNetlist, type XorCircuitParams } from './xor-netlist';
+import { LINES, XOR_PROBES, xorNetlist, type XorCircuitParams } from './xor-netlist';
 
 /** Main-circuit nodes of the network whose voltage can be watched. */
-const LINES = ['X1', 'NX1', 'X2', 'NX2'];
 export const XOR_NODES: [string, ...string[]] = [
   ...LINES.flatMap((l) => [`${l}0`, `${l}1`, `${l}H1`, `${l}H2`]),
   ...['H1', 'H2'].flatMap((h) => [...LINES.map((l) => `W${l}${h}`), `${h}A`, `${h}B`, `${h}IN`, `${h}OUT`, `V${h}`]),

@@ -55,7 +55,8 @@ export const xorDefaults: Omit<XorCircuitParams, 'x1' | 'x2'> = {
   stepPs: 0.25,
 };
 
-const LINES = ['X1', 'NX1', 'X2', 'NX2'] as const;
+/** The four input lines, x and ¬x of each variable; they name the lines' nodes and cells. */
+export const LINES = ['X1', 'NX1', 'X2', 'NX2'] as const;
 /** Which lines connect (weight on) to which hidden neuron. */
 const CONNECT: Record<'H1' | 'H2', Record<(typeof LINES)[number], boolean>> = {
   H1: { X1: true, NX1: false, X2: false, NX2: true },
