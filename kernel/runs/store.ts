@@ -202,6 +202,11 @@ export function readRunDetails(dir: string): { info: RunInfo; spec: unknown; met
   return { info: runInfo(dir), spec, metrics: readMetrics(dir), traces, log: readLogTail(dir, 200) };
 }
 
+/** A run's log line as people read it (the CLI, the run panel): info plain, others prefixed by their level. */
+export function logText(level: 'info' | 'warn' | 'error', message: string): string {
+  return `${level === 'info' ? '' : `${level}: `}${message}`;
+}
+
 /** The last `lines` lines of log.txt, without their timestamps. */
 function readLogTail(dir: string, lines: number): string[] {
   let text: string;
@@ -214,5 +219,5 @@ function readLogTail(dir: string, lines: number): string[] {
     .split('\n')
     .filter((l) => l.length > 0)
     .slice(-lines)
-    .map((l) => l.replace(/^\S+ (info|warn|error) /, (_, level: string) => (level === 'info' ? '' : `${level}: `)));
+    .map((l) => l.replace(/^\S+ (info|warn|error) (.*)$/s, (_, level: 'info' | 'warn' | 'error', message: string) => logText(level, message)));
 }
