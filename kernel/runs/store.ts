@@ -92,16 +92,21 @@ export function safeName(name: string): string {
 }
 
 /** temp file + fsync + rename: readers see the old file or the whole new one. */
-export function writeJsonAtomic(file: string, data: unknown): void {
+export function writeTextAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, JSON.stringify(data, null, 2) + '\n');
+    fs.writeSync(fd, text);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+}
+
+/** `data` as indented JSON, written atomically (writeTextAtomic). */
+export function writeJsonAtomic(file: string, data: unknown): void {
+  writeTextAtomic(file, JSON.stringify(data, null, 2) + '\n');
 }
 
 function readJson<T>(file: string): T | undefined {

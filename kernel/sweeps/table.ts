@@ -7,9 +7,8 @@
  *   sd   = sqrt( Σ (xᵢ − mean)² / (n − 1) )     (null when n < 2)
  * Non-finite values (NaN, ±Infinity; JSON null) are left out of n.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { writeJsonAtomic } from '../runs/store';
+import { writeJsonAtomic, writeTextAtomic } from '../runs/store';
 import type { SweepRecord, TrialState } from './store';
 
 export interface MetricStat {
@@ -99,8 +98,6 @@ export function writeTable(dir: string, table: SweepTable): { json: string; csv:
   const json = path.join(dir, 'table.json');
   const csv = path.join(dir, 'table.csv');
   writeJsonAtomic(json, table);
-  const tmp = `${csv}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, tableCsv(table));
-  fs.renameSync(tmp, csv);
+  writeTextAtomic(csv, tableCsv(table));
   return { json, csv };
 }
