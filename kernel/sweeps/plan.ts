@@ -227,6 +227,6 @@ function refText(ref: (string | number)[]): string {
 }
 
 /** JSON with object keys sorted, so equal data hashes equally. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }

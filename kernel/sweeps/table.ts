@@ -76,7 +76,7 @@ export function stat(xs: number[]): MetricStat {
 }
 
 /** `config, <params…>, trials, completed, failed, <metric>_mean, <metric>_sd, <metric>_n, …` */
-export function tableCsv(table: SweepTable): string {
+function tableCsv(table: SweepTable): string {
   const header = ['config', ...table.params, 'trials', 'completed', 'failed', ...table.metrics.flatMap((m) => [`${m}_mean`, `${m}_sd`, `${m}_n`])];
   const lines = [header.map(csvCell).join(',')];
   for (const r of table.rows) {
