@@ -162,7 +162,7 @@ async function trial(argv: string[]): Promise<number> {
       path.resolve(positionals[0]),
       Number(positionals[1]),
       {
-        progress: (fraction, message) => send({ type: 'progress', fraction, message }),
+        progress: (fraction) => send({ type: 'progress', fraction }),
         metric: () => {},
         trace: () => {},
         log: (level, message) => process.stdout.write(`${logText(level, message)}\n`),
