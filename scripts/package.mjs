@@ -2,6 +2,6 @@
 // made offline: build with the runtime modules copied into dist/, then vsce without dependencies.
 import { execFileSync } from 'node:child_process';
 
-const target = `${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
+const target = `${process.platform}-${process.arch}`; // vsce's target names: linux-x64, darwin-arm64, win32-x64…
 execFileSync(process.execPath, ['scripts/build.mjs', '--package'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--target', target, '--out', 'dist/neurite.vsix'], { stdio: 'inherit' });

@@ -57,15 +57,18 @@ export async function runSweep(deps: SweepCommandDeps, arg?: vscode.Uri | string
       (progress, token) =>
         new Promise<SweepEndParams>((resolve) => {
           token.onCancellationRequested(() => void deps.kernel.request('sweep/cancel', { sweepId }).catch(() => undefined));
+          const finish = (end: SweepEndParams) => {
+            crash.dispose(); // on either path, so no listener outlives its sweep
+            resolve(end);
+          };
           const crash = deps.kernel.onDidChangeState((s) => {
-            if (s === 'crashed' || s === 'idle') resolve({ sweepId, dir: started.dir, status: 'failed', counts: {}, error: 'the kernel stopped during the sweep; run it again to resume' });
+            if (s === 'crashed' || s === 'idle') finish({ sweepId, dir: started.dir, status: 'failed', counts: {}, error: 'the kernel stopped during the sweep; run it again to resume' });
           });
           let reported = 0;
           deliver = (e) => {
             if (e.params.sweepId !== sweepId) return;
             if (e.method === 'sweep/end') {
-              crash.dispose();
-              resolve(e.params);
+              finish(e.params);
               return;
             }
             const { counts, total, fraction } = e.params;

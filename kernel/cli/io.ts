@@ -30,11 +30,6 @@ export function seedFlag(value: string | undefined): number | undefined {
   return seed;
 }
 
-/** A run's log line as the CLI prints it: info plain, others prefixed by their level. */
-export function logText(level: 'info' | 'warn' | 'error', message: string): string {
-  return `${level === 'info' ? '' : `${level}: `}${message}`;
-}
-
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
 }

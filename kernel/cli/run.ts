@@ -3,7 +3,8 @@ import * as path from 'path';
 import { InputError } from '../core/errors';
 import { deviceRequests, type DeviceRequest } from '../protocol/types';
 import { startRun } from '../runs/runner';
-import { EXIT_OK, EXIT_RUN_FAILED, logText, parse, printJson, seedFlag, type Command } from './io';
+import { logText } from '../runs/store';
+import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, seedFlag, type Command } from './io';
 import { ProgressDisplay } from './progress';
 
 const usage = 'run <spec> [--set path=value …] [--seed N] [--device D] [--out DIR] [--json]';

@@ -38,7 +38,7 @@ export class SweepDisplay implements SweepSink {
   }
 
   log(message: string): void {
-    if (!this.quiet) this.line(message);
+    this.line(message);
   }
 
   line(text: string): void {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cores } from '../core/cores';
 import { InputError } from '../core/errors';
+import { logText } from '../runs/store';
 import { slurmSchema } from '../sweeps/block';
 import { openSweep, slurmResources, type ExecuteOptions } from '../sweeps/execute';
 import { workerEntry } from '../sweeps/local';
@@ -16,7 +17,7 @@ import { overridesText, planSweep } from '../sweeps/plan';
 import { batchScript } from '../sweeps/slurm';
 import { findSweep, sweepsRoot, trialRunsDir, trialStates } from '../sweeps/store';
 import { startTrial } from '../sweeps/trial';
-import { EXIT_OK, EXIT_RUN_FAILED, logText, parse, printJson, type Command } from './io';
+import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, type Command } from './io';
 import { SweepDisplay, printReport, printTable } from './sweep-display';
 
 const usage =
@@ -161,7 +162,7 @@ async function trial(argv: string[]): Promise<number> {
       path.resolve(positionals[0]),
       Number(positionals[1]),
       {
-        progress: (fraction, message) => send({ type: 'progress', fraction, message }),
+        progress: (fraction) => send({ type: 'progress', fraction }),
         metric: () => {},
         trace: () => {},
         log: (level, message) => process.stdout.write(`${logText(level, message)}\n`),

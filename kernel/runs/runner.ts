@@ -72,6 +72,11 @@ export function resolveDevice(experiment: Experiment, requested: string): string
   return resolveDenseDevice(requested as DeviceRequest);
 }
 
+/** What names a run's folder (and a sweep's): the spec's `name`, else its kind with dashes for dots. */
+export function runName(kind: string, name?: string): string {
+  return name ?? kind.replace(/\./g, '-');
+}
+
 export interface StartedRun {
   runId: string;
   dir: string;
@@ -83,7 +88,7 @@ export interface StartedRun {
 export function startRun(req: RunStartParams, sink: RunSink, signal: AbortSignal): StartedRun {
   const { experiment, spec, device, specPath } = loadSpec(req);
   const root = req.outDir ? path.resolve(req.outDir) : runsRoot(req.workspace);
-  const name = spec.name ?? experiment.kind.replace(/\./g, '-');
+  const name = runName(experiment.kind, spec.name);
   // Relative paths in a spec mean what they say where the spec file lives.
   const baseDir = path.resolve(req.baseDir ?? (specPath ? path.dirname(specPath) : req.workspace));
   const writer = RunWriter.create(root, name);

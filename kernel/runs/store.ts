@@ -92,16 +92,21 @@ export function safeName(name: string): string {
 }
 
 /** temp file + fsync + rename: readers see the old file or the whole new one. */
-export function writeJsonAtomic(file: string, data: unknown): void {
+export function writeTextAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, JSON.stringify(data, null, 2) + '\n');
+    fs.writeSync(fd, text);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+}
+
+/** `data` as indented JSON, written atomically (writeTextAtomic). */
+export function writeJsonAtomic(file: string, data: unknown): void {
+  writeTextAtomic(file, JSON.stringify(data, null, 2) + '\n');
 }
 
 function readJson<T>(file: string): T | undefined {
@@ -202,6 +207,11 @@ export function readRunDetails(dir: string): { info: RunInfo; spec: unknown; met
   return { info: runInfo(dir), spec, metrics: readMetrics(dir), traces, log: readLogTail(dir, 200) };
 }
 
+/** A run's log line as people read it (the CLI, the run panel): info plain, others prefixed by their level. */
+export function logText(level: 'info' | 'warn' | 'error', message: string): string {
+  return `${level === 'info' ? '' : `${level}: `}${message}`;
+}
+
 /** The last `lines` lines of log.txt, without their timestamps. */
 function readLogTail(dir: string, lines: number): string[] {
   let text: string;
@@ -214,5 +224,5 @@ function readLogTail(dir: string, lines: number): string[] {
     .split('\n')
     .filter((l) => l.length > 0)
     .slice(-lines)
-    .map((l) => l.replace(/^\S+ (info|warn|error) /, (_, level: string) => (level === 'info' ? '' : `${level}: `)));
+    .map((l) => l.replace(/^\S+ (info|warn|error) (.*)$/s, (_, level: 'info' | 'warn' | 'error', message: string) => logText(level, message)));
 }

@@ -32,7 +32,7 @@ export function pathSegments(p: string): string[] {
 }
 
 /** Why `p` cannot be swept, or undefined when it can. */
-export function pathProblem(p: string): string | undefined {
+function pathProblem(p: string): string | undefined {
   if (!PATH_RE.test(p)) return `"${p}" is not a spec path (write e.g. model.hidden or checks.falsePositive[0].s)`;
   const segs = pathSegments(p);
   if (segs.some((s) => FORBIDDEN.has(s))) return `"${p}" is not a valid path`;
@@ -54,7 +54,7 @@ const range = z
   .tuple([z.number(), z.number()])
   .refine(([lo, hi]) => lo < hi, 'expected [low, high] with low < high');
 
-export const distributionSchema = z
+const distributionSchema = z
   .strictObject({
     uniform: range.optional().describe('Uniform real number in [low, high).'),
     log: range
@@ -73,9 +73,9 @@ export const distributionSchema = z
 export type Distribution = z.infer<typeof distributionSchema>;
 
 /** `--time` values Slurm accepts: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
-export const SLURM_TIME_RE = /^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/;
+const SLURM_TIME_RE = /^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/;
 /** `--mem` values: a number with an optional K, M, G or T suffix. */
-export const SLURM_MEM_RE = /^\d+[KMGT]?$/;
+const SLURM_MEM_RE = /^\d+[KMGT]?$/;
 
 export const slurmSchema = z
   .strictObject({

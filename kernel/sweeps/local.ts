@@ -16,7 +16,6 @@ export interface TrialUpdate {
   index: number;
   status: LiveStatus;
   fraction?: number;
-  message?: string;
   runDir?: string;
   pid?: number;
   error?: string;
@@ -85,7 +84,7 @@ export function runLocal(opts: LocalOptions, onUpdate: (u: TrialUpdate) => void,
           runDir = m.dir;
           onUpdate({ index, status: 'running', runDir, pid: child.pid });
         } else if (m?.type === 'progress') {
-          onUpdate({ index, status: 'running', runDir, pid: child.pid, fraction: m.fraction, message: m.message });
+          onUpdate({ index, status: 'running', runDir, pid: child.pid, fraction: m.fraction });
         }
       });
       const end = (how: string) => {

@@ -14,7 +14,7 @@ import { Rng } from '../core/rng';
 import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
 import { applyOverrides, formatIssues } from '../experiments/spec';
-import { readRawSpec, resolveDevice } from '../runs/runner';
+import { readRawSpec, resolveDevice, runName } from '../runs/runner';
 import { MAX_TRIALS, pathSegments, type Distribution, type SweepBlock } from './block';
 
 export interface TrialPlan {
@@ -28,7 +28,7 @@ export interface TrialPlan {
 export interface SweepPlan {
   id: string;
   kind: string;
-  /** The spec's name (or its kind): it names the sweep and every trial's run. */
+  /** The spec's name (or its kind): it names the sweep, and each trial's run unless the trial sets `name`. */
   name: string;
   specPath?: string;
   /** The spec without its sweep block, with `--set` overrides applied: every trial starts here. */
@@ -89,7 +89,7 @@ export function planSweep(req: SweepRequest): SweepPlan {
     }
     return { index, overrides, config: configKeys.get(key)! };
   });
-  const name = (spec.name as string | undefined) ?? experiment.kind.replace(/\./g, '-');
+  const name = runName(experiment.kind, spec.name as string | undefined);
   const hash = createHash('sha256').update(canonicalJson({ base, trials: trials.map((t) => t.overrides) })).digest('hex').slice(0, 10);
   return {
     id: `${name.slice(0, 40)}-${hash}`,
@@ -227,6 +227,6 @@ function refText(ref: (string | number)[]): string {
 }
 
 /** JSON with object keys sorted, so equal data hashes equally. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }

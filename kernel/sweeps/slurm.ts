@@ -24,7 +24,7 @@ export interface BatchOptions {
 }
 
 /** `0-3,5,7-9`, with `%N` when throttled. */
-export function arraySpec(indices: number[], maxParallel?: number): string {
+function arraySpec(indices: number[], maxParallel?: number): string {
   const sorted = [...indices].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {

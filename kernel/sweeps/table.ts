@@ -7,9 +7,8 @@
  *   sd   = sqrt( Σ (xᵢ − mean)² / (n − 1) )     (null when n < 2)
  * Non-finite values (NaN, ±Infinity; JSON null) are left out of n.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { writeJsonAtomic } from '../runs/store';
+import { writeJsonAtomic, writeTextAtomic } from '../runs/store';
 import type { SweepRecord, TrialState } from './store';
 
 export interface MetricStat {
@@ -77,7 +76,7 @@ export function stat(xs: number[]): MetricStat {
 }
 
 /** `config, <params…>, trials, completed, failed, <metric>_mean, <metric>_sd, <metric>_n, …` */
-export function tableCsv(table: SweepTable): string {
+function tableCsv(table: SweepTable): string {
   const header = ['config', ...table.params, 'trials', 'completed', 'failed', ...table.metrics.flatMap((m) => [`${m}_mean`, `${m}_sd`, `${m}_n`])];
   const lines = [header.map(csvCell).join(',')];
   for (const r of table.rows) {
@@ -99,8 +98,6 @@ export function writeTable(dir: string, table: SweepTable): { json: string; csv:
   const json = path.join(dir, 'table.json');
   const csv = path.join(dir, 'table.csv');
   writeJsonAtomic(json, table);
-  const tmp = `${csv}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, tableCsv(table));
-  fs.renameSync(tmp, csv);
+  writeTextAtomic(csv, tableCsv(table));
   return { json, csv };
 }

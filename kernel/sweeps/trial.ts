@@ -12,7 +12,7 @@ import { trialSets } from './plan';
 import { readSweep, trialRunsDir, trialState, type SweepRecord } from './store';
 
 /** Messages a local worker sends its controller over IPC. */
-export type WorkerMessage = { type: 'started'; runId: string; dir: string } | { type: 'progress'; fraction: number; message?: string };
+export type WorkerMessage = { type: 'started'; runId: string; dir: string } | { type: 'progress'; fraction: number };
 
 export type TrialStart = { skipped: RunSummary } | { started: StartedRun };
 
