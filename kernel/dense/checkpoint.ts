@@ -1,10 +1,11 @@
 /**
  * Checkpoints of a training state in a run's artifacts/: `<name>.json` (what is stored, where,
  * at which epoch and step) and `<name>.bin` (the float32 values, little-endian, back to back).
- * Both are written to a temporary file and renamed, so a crash never leaves half a checkpoint.
+ * Both are written atomically (core/files.ts), so a crash never leaves half a checkpoint.
  */
 import * as fs from 'fs';
 import { InputError } from '../core/errors';
+import { writeFileAtomic } from '../core/files';
 import type { Parameter } from './params';
 import type { TrainState } from './step';
 
@@ -35,8 +36,8 @@ export function saveCheckpoint(basePath: string, state: TrainState, at: { epoch:
     const d = tensors[i].data;
     Buffer.from(d.buffer, d.byteOffset, d.byteLength).copy(bin, index.tensors[i].offset);
   }
-  writeAtomic(`${basePath}.bin`, bin);
-  writeAtomic(`${basePath}.json`, JSON.stringify(index, null, 1));
+  writeFileAtomic(`${basePath}.bin`, bin);
+  writeFileAtomic(`${basePath}.json`, JSON.stringify(index, null, 1));
 }
 
 /** Restore a state from a checkpoint written for the same model and optimizer. */
@@ -65,10 +66,4 @@ export function loadCheckpoint(basePath: string, state: TrainState): CheckpointI
   }
   state.t = index.step;
   return index;
-}
-
-function writeAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }

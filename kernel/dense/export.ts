@@ -3,7 +3,7 @@
  * baked in as initializers, the batch dimension left free (`N`), so any onnxruntime (or other
  * ONNX runtime) can load it without Neurite. Optionally ends in a softmax for probabilities.
  */
-import * as fs from 'fs';
+import { writeFileAtomic } from '../core/files';
 import { Graph, type TensorData, type Value } from './graph';
 import type { Layer } from './layers/layer';
 import { serialize } from './onnx/serialize';
@@ -39,8 +39,6 @@ export function inferenceModel(model: Layer, opts: ExportOptions): Uint8Array {
 /** Write the inference model to `file` (atomically); returns its size in bytes. */
 export function exportOnnx(model: Layer, file: string, opts: ExportOptions): number {
   const bytes = inferenceModel(model, opts);
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, bytes);
   return bytes.length;
 }

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../core/files';
 import type { MetricRecord, RunInfo, RunSummary } from '../protocol/types';
 
 export type { MetricRecord, RunInfo, RunStatus, RunSummary } from '../protocol/types';
@@ -91,22 +92,9 @@ export function safeName(name: string): string {
   return s.slice(0, 120) || '_';
 }
 
-/** temp file + fsync + rename: readers see the old file or the whole new one. */
-export function writeTextAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
-/** `data` as indented JSON, written atomically (writeTextAtomic). */
+/** `data` as indented JSON, written atomically (writeFileAtomic). */
 export function writeJsonAtomic(file: string, data: unknown): void {
-  writeTextAtomic(file, JSON.stringify(data, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
 }
 
 function readJson<T>(file: string): T | undefined {

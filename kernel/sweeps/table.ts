@@ -8,7 +8,8 @@
  * Non-finite values (NaN, ±Infinity; JSON null) are left out of n.
  */
 import * as path from 'path';
-import { writeJsonAtomic, writeTextAtomic } from '../runs/store';
+import { writeFileAtomic } from '../core/files';
+import { writeJsonAtomic } from '../runs/store';
 import type { SweepRecord, TrialState } from './store';
 
 export interface MetricStat {
@@ -98,6 +99,6 @@ export function writeTable(dir: string, table: SweepTable): { json: string; csv:
   const json = path.join(dir, 'table.json');
   const csv = path.join(dir, 'table.csv');
   writeJsonAtomic(json, table);
-  writeTextAtomic(csv, tableCsv(table));
+  writeFileAtomic(csv, tableCsv(table));
   return { json, csv };
 }
