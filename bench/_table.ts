@@ -1,9 +1,12 @@
-/** Shared by benchmarks: print an aligned table and write bench/results/<name>.json. */
+/** Shared by benchmarks: medians of rounds, an aligned table, and bench/results/<name>.json. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 export type Row = Record<string, string | number>;
+
+/** The middle value of the rounds (the upper of the two middle ones for an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function printTable(title: string, rows: Row[]): void {
   if (rows.length === 0) return;

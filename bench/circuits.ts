@@ -15,7 +15,7 @@ import { performance } from 'perf_hooks';
 import { Rng } from '../kernel/core/rng';
 import { buildCircuit } from '../kernel/circuits/netlist/build';
 import { Transient } from '../kernel/circuits/transient';
-import { printTable, writeResults, type Row } from './_table';
+import { median, printTable, writeResults, type Row } from './_table';
 
 const JOSIM_STATED_S = 5;
 
@@ -75,7 +75,6 @@ function time(text: string): Timing {
   return { buildS: (t1 - t0) / 1000, simS: (t2 - t1) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, steps: sim.stats.steps, junctions: sim.stats.junctions, solvesPerStep: sim.stats.solves / sim.stats.steps };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function main(): void {
   const arg = (name: string, dflt: number) => {

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { printTable, writeResults } from './_table';
+import { median, printTable, writeResults } from './_table';
 
 const reps = Number(process.argv[2] ?? 5);
 const batchSize = 64;
@@ -43,7 +43,6 @@ print(json.dumps(dict(loadS=load_s, rssBeforeMB=rss0, rssDeltaMB=rss1 - rss0, pe
 
 type M = { loadS: number; rssBeforeMB: number; rssDeltaMB: number; peakDeltaMB: number; epochS: number; byteEpochS: number; seen: number };
 const last = (out: string): M => JSON.parse(out.trim().split('\n').pop()!);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const runs: { neurite: M[]; numpy: M[] } = { neurite: [], numpy: [] };
 for (let r = 0; r < reps; r++) {

@@ -32,7 +32,7 @@ import { TrainState, TrainStep } from '../kernel/dense/step';
 import { DEFAULT_STEPS_PER_RUN, train } from '../kernel/dense/train';
 import { nullSink, RunContext } from '../kernel/runs/context';
 import { RunWriter } from '../kernel/runs/store';
-import { printTable, writeResults, type Row } from './_table';
+import { median, printTable, writeResults, type Row } from './_table';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,7 +42,6 @@ const ROUNDS = arg('rounds', 5);
 const SECONDS = arg('seconds', 1.5);
 const THREADS = 2;
 const repo = path.resolve(__dirname, '..', '..');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The PyTorch process: one JSON command per line, one JSON answer per line. */
 class Torch {

@@ -16,7 +16,7 @@ import { Rng } from '../kernel/core/rng';
 import { loadSpec } from '../kernel/runs/runner';
 import { buildNetwork } from '../kernel/spiking/build';
 import { histogram } from '../kernel/spiking/output';
-import { printTable, writeResults } from './_table';
+import { median, printTable, writeResults } from './_table';
 
 const root = path.resolve(__dirname, '..', '..');
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -63,7 +63,6 @@ function neurite(sample: string, seed: number, overrides: string[]): Timing {
   return { seconds, cpuSeconds: (c.user + c.system) / 1e6, setupSeconds, stats };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cases = [
   { name: 'STDP (Song et al. 2000), 100 s', script: 'stdp_song2000.py', sample: 'spiking-stdp.neurite.yaml', overrides: ['monitors.spikes=[]'], target: 10 },
   { name: 'CUBA (Brette et al. 2007), 1 s', script: 'cuba.py', sample: 'spiking-cuba.neurite.yaml', overrides: ['monitors.spikes=[P]', 'monitors.state=[]'], target: 2 },
