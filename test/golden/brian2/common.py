@@ -2,7 +2,6 @@
 import json
 import os
 import sys
-import time
 import warnings
 
 warnings.filterwarnings('ignore')
@@ -18,17 +17,6 @@ def write(name, data):
         json.dump(data, f, separators=(',', ':'))
         f.write('\n')
     print(f'wrote {path} ({os.path.getsize(path)} bytes)', file=sys.stderr)
-
-
-def timed_run(net, duration):
-    """Run `net` for `duration`, timing the simulation only: a first `net.run(0 * ms)` does code
-    generation and loads the compiled (cached) code. Returns (seconds, cpuSeconds, setupSeconds)."""
-    t0 = time.perf_counter()
-    net.run(0 * brian2.ms)
-    setup = time.perf_counter() - t0
-    t0, c0 = time.perf_counter(), time.process_time()
-    net.run(duration)
-    return time.perf_counter() - t0, time.process_time() - c0, setup
 
 
 def steps(t, dt):

@@ -5,8 +5,9 @@ Run: /usr/bin/python3 test/golden/brian2/cuba.py [--seeds K]
      --time SEED: one warm run, prints {"seconds": …, "rateHz": …} (the benchmark uses this)."""
 import argparse
 import json
+import time
 
-from common import timed_run, write
+from common import write
 from brian2 import NeuronGroup, Synapses, SpikeMonitor, Network, defaultclock, ms, mV, second, prefs, seed
 
 prefs.codegen.target = 'cython'
@@ -31,7 +32,12 @@ def simulate(k, duration_s=1.0):
     Ci.connect(f"i>={P['NE']}", p=P['p'])
     mon = SpikeMonitor(G)
     net = Network(G, Ce, Ci, mon)
-    seconds, cpu, setup = timed_run(net, duration_s * second)
+    t0 = time.perf_counter()
+    net.run(0 * ms)  # code generation and loading the compiled (cached) code, kept out of the timing
+    setup = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    net.run(duration_s * second)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {'seconds': seconds, 'cpuSeconds': cpu, 'setupSeconds': setup, 'rateHz': mon.num_spikes / P['N'] / duration_s, 'synapses': len(Ce) + len(Ci)}
 
 

@@ -6,9 +6,10 @@ Run: /usr/bin/python3 test/golden/brian2/stdp_song2000.py [--seeds K] [--duratio
      --time SEED: one warm run, prints {"seconds": …, …} (the benchmark uses this)."""
 import argparse
 import json
+import time
 
 import numpy as np
-from common import timed_run, write
+from common import write
 from brian2 import (NeuronGroup, PoissonGroup, Synapses, SpikeMonitor, Network, defaultclock, ms,
                     second, mV, Hz, prefs, seed)
 
@@ -44,7 +45,12 @@ def simulate(k, duration_s):
     S.w = 'rand() * gmax'
     out = SpikeMonitor(neurons)
     net = Network(inp, neurons, S, out)
-    seconds, cpu, setup = timed_run(net, duration_s * second)
+    t0 = time.perf_counter()
+    net.run(0 * ms)  # code generation and loading the compiled (cached) code, kept out of the timing
+    setup = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    net.run(duration_s * second)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     t = np.asarray(out.t / second)
     bins = int(round(duration_s / 10))
     rate = np.histogram(t, bins=bins, range=(0, duration_s))[0] / 10.0
