@@ -44,21 +44,30 @@ async function until(what, probe, timeoutMs, page, everyMs = 250) {
   }
 }
 
-/** Opens the command palette and runs the command whose label matches `label`. */
+/**
+ * Opens the command palette and runs the command whose label matches `label`. On a loaded machine
+ * the extension's contributions can arrive after the palette opened (it lists the commands it had
+ * then), so a palette without the command is closed and opened again, up to a minute in all.
+ */
 async function runCommand(page, label, screenshot) {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  const end = Date.now() + 60000;
   for (let attempt = 1; ; attempt++) {
     // Start from a closed palette: one still fading out ignores typing.
     await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
     await page.keyboard.press('F1');
-    if (await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) break;
-    if (attempt === 5) throw new Error('F1 did not open the command palette');
+    if (!(await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
+      if (Date.now() > end) throw new Error('F1 did not open the command palette');
+      continue;
+    }
+    await input.fill(`>${label}`);
+    if (await row.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
+    if (Date.now() > end) throw new Error(`the command palette does not offer "${label}" (${attempt} tries in 60 s)`);
+    say(`palette does not offer "${label}" yet (try ${attempt}); reopening`);
   }
-  await input.fill(`>${label}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ state: 'visible', timeout: 15000 });
   say('palette shows:', (await row.innerText()).replace(/\n/g, ' | '));
   if (screenshot) await shot(page, screenshot);
   await row.click();
