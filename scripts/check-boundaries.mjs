@@ -1,10 +1,13 @@
 // Architecture rules, checked on every test run:
 //   kernel/  never imports vscode, extension/ or webview/ (it runs headless);
+//   the engines (kernel/dense, spiking, circuits, data) and kernel/core below them import nothing
+//     above them: not models/, experiments/, runs/, sweeps/, cli(.ts)/ or server/ (they report
+//     through kernel/core/engine-context.ts);
 //   webview/ imports only kernel/protocol (type-only) and its own files (it is DOM only);
 //   no focused tests (.only) anywhere;
 //   no source file of 600 lines or more (split it by what it holds).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
@@ -14,8 +17,21 @@ function* files(dir) {
   }
 }
 
-const importRe = /(?:import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+// Static imports (also `import type`), `export … from`, dynamic import() and require().
+const importRe = /(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g;
+/** The line of a match's module path (an import's names may span lines above it). */
+const lineOf = (text, m, spec) => text.slice(0, m.index + m[0].lastIndexOf(spec)).split('\n').length;
 const problems = [];
+const engines = ['dense', 'spiking', 'circuits', 'data', 'core'].map((d) => join('kernel', d));
+const aboveEngines = /^kernel\/(models|experiments|runs|sweeps|cli|server)(\/|\.ts$|$)/;
+for (const f of engines.flatMap((d) => [...files(d)])) {
+  const text = readFileSync(f, 'utf8');
+  for (const m of text.matchAll(importRe)) {
+    const spec = m[2] ?? m[3];
+    const target = spec.startsWith('.') ? normalize(join(dirname(f), spec)).split('\\').join('/') : spec;
+    if (aboveEngines.test(target)) problems.push(`${f}:${lineOf(text, m, spec)}: an engine imports "${spec}" from above it (report through kernel/core/engine-context.ts)`);
+  }
+}
 for (const f of files('kernel')) {
   for (const m of readFileSync(f, 'utf8').matchAll(importRe)) {
     const spec = m[2] ?? m[3];

@@ -89,7 +89,7 @@ async function start(argv: string[]): Promise<number> {
   const display = new SweepDisplay(process.stderr, opened, values.quiet ?? false);
   const abort = new AbortController();
   const onSigint = () => {
-    display.line('interrupt: cancelling the sweep (running trials stop at their next checkpoint; press again to force)');
+    display.line('interrupt: cancelling the sweep (running trials stop at their next step; press again to force)');
     process.off('SIGINT', onSigint);
     process.once('SIGINT', () => process.exit(130));
     abort.abort();

@@ -17,8 +17,8 @@
  * Metric functions return per-batch sums (e.g. the number of correct predictions); the loop
  * reports their mean per sample (accuracy). The loss is a per-batch mean, weighted by size.
  */
+import type { EngineContext } from '../core/engine-context';
 import { RunFailure } from '../core/errors';
-import type { RunContext } from '../runs/context';
 import { saveCheckpoint } from './checkpoint';
 import { Evaluator } from './evaluate';
 import type { Layer } from './layers/layer';
@@ -98,7 +98,7 @@ export interface TrainSummary {
   stepsPerSecond: number;
 }
 
-export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSummary> {
+export async function train(ctx: EngineContext, o: TrainOptions): Promise<TrainSummary> {
   const K = o.stepsPerRun ?? DEFAULT_STEPS_PER_RUN;
   if (!Number.isInteger(K) || K < 1) throw new RangeError(`train: stepsPerRun must be a positive whole number, got ${K}`);
   const steps = new Map<string, TrainStep>();
@@ -158,7 +158,7 @@ export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSumm
         }
         ctx.progress((epoch + k / o.stepsPerEpoch) / o.epochs, `epoch ${epoch + 1}/${o.epochs}: loss ${(sums.loss / sums.n).toFixed(4)}`);
       }
-      await ctx.checkpoint();
+      await ctx.yieldOrThrowIfCancelled();
     };
     for (const b of o.trainBatches(epoch)) {
       if (pending.count > 0 && b.size !== pending.size) await flush();
@@ -200,7 +200,7 @@ export async function train(ctx: RunContext, o: TrainOptions): Promise<TrainSumm
 }
 
 /** Loss and metrics over batches, with the current parameters (forward only). */
-export async function evaluate(o: Pick<TrainOptions, 'model' | 'inputShape' | 'inputType' | 'target' | 'loss' | 'metrics' | 'exec'>, batches: Iterable<Batch>, ctx?: RunContext): Promise<Record<string, number>> {
+export async function evaluate(o: Pick<TrainOptions, 'model' | 'inputShape' | 'inputType' | 'target' | 'loss' | 'metrics' | 'exec'>, batches: Iterable<Batch>, ctx?: EngineContext): Promise<Record<string, number>> {
   const evaluators = new Map<number, Evaluator>();
   const sums = new Sums(Object.keys(o.metrics ?? {}));
   for (const b of batches) {
@@ -211,7 +211,7 @@ export async function evaluate(o: Pick<TrainOptions, 'model' | 'inputShape' | 'i
     }
     const r = await ev.run(b.x, b.y);
     sums.add(r.values as { loss: number }, b.size);
-    await ctx?.checkpoint();
+    await ctx?.yieldOrThrowIfCancelled();
   }
   return sums.means();
 }

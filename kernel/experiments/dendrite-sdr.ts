@@ -116,7 +116,7 @@ export const sdrExperiment: Experiment<SdrSpec> = {
         const r = sim.result(spec.simulation.confidence);
         ctx.metric(r.trials, { estimate: r.p, lo: r.ci[0], hi: r.ci[1], theory: c.theory }, c.id);
         ctx.progress(done / work, `${c.id}: ${r.trials.toExponential(1)} tests, ${r.hits} hits`);
-        await ctx.checkpoint();
+        await ctx.yieldOrThrowIfCancelled();
       }
       c.sim = sim.result(spec.simulation.confidence);
       c.agrees = c.theory >= c.sim.ci[0] && c.theory <= c.sim.ci[1];
@@ -138,7 +138,7 @@ export const sdrExperiment: Experiment<SdrSpec> = {
       });
       done += spec.simulation.chunk;
       ctx.progress(done / work, `sweep ${id}`);
-      await ctx.checkpoint();
+      await ctx.yieldOrThrowIfCancelled();
     }
 
     return { metrics: summaryMetrics(checks), result: { checks, sweeps: sweeps.map((s) => ({ id: s.id, title: s.title, series: s.series.length })) } };

@@ -66,7 +66,7 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
       ctx.metric(sim.step, { time_ps: sim.time * 1e12, steps_per_s: sim.step / Math.max(wall, 1e-9), solves_per_step: s.solves / sim.step });
       streamTraces(sim, ctx, spec.stream.points);
       ctx.progress(sim.step / circuit.tran.steps, `t = ${(sim.time * 1e12).toFixed(1)} ps`);
-      await ctx.checkpoint();
+      await ctx.yieldOrThrowIfCancelled();
     }
     const wall = ctx.elapsed() - t0;
     // (3) The full waveforms, as JoSIM would write them.

@@ -86,7 +86,7 @@ export const sfqXorExperiment: Experiment<SfqXorSpec> = {
     const cal = spec.calibration.rerun
       ? await calibrate({ ...shippedGrid, temperatures: [...spec.calibration.temperatures].sort((a, b) => a - b), synapsePulses: spec.calibration.synapsePulses, seed: spec.seed }, async (f, m) => {
           ctx.progress(0.6 * f, `calibrating: ${m}`);
-          await ctx.checkpoint();
+          await ctx.yieldOrThrowIfCancelled();
         })
       : (shipped as unknown as Calibration);
     const temps = cal.synapse.map((s) => s.temperature);
@@ -104,7 +104,7 @@ export const sfqXorExperiment: Experiment<SfqXorSpec> = {
         out.push(
           await runXorCircuit({ ...xorDefaults, ...design, temperature, durationPs: spec.circuit.durationPs, x1, x2 }, spec.circuit.nodes, spec.seed + k, async () => {
             ctx.progress(base + ((1 - base) * k) / (4 * batches), `circuit at ${temperature} K: inputs ${x1}${x2}`);
-            await ctx.checkpoint();
+            await ctx.yieldOrThrowIfCancelled();
           }),
         );
       }

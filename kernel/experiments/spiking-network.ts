@@ -62,7 +62,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
         ctx.metric(done, values, 'network');
       }
       ctx.progress(done / total, `${round(done * dt)} / ${spec.durationMs} ms`);
-      await ctx.checkpoint();
+      await ctx.yieldOrThrowIfCancelled();
     }
 
     // (4) Traces: rasters, state, rates, weights.

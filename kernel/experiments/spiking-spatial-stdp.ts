@@ -137,7 +137,7 @@ export const spatialExperiment: Experiment<SpatialSpec> = {
         ctx.metric(hd, { accuracy: m.accuracy, expected }, 'hamming');
       }
       ctx.progress((k + 1) / jobs.length, `${job.id}: accuracy ${m.accuracy.toFixed(4)}`);
-      await ctx.checkpoint();
+      await ctx.yieldOrThrowIfCancelled();
     }
     if (table.length) {
       metrics.hamming_exact = table.filter((t) => t.exact).length;

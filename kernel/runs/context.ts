@@ -1,11 +1,12 @@
 /**
  * What an experiment sees while it runs: its seed and RNG, cancellation, and the channels
  * that stream progress, metrics, traces and logs to the run store and to whoever watches.
+ * Engines see only the EngineContext part of it (kernel/core/engine-context.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { CancelledError } from '../core/errors';
+import { cancellationPoint, type EngineContext } from '../core/engine-context';
 import { resolveUserPath } from '../core/paths';
 import { Rng } from '../core/rng';
 import type { Trace } from '../protocol/types';
@@ -21,10 +22,11 @@ export interface RunSink {
 
 export const nullSink: RunSink = { progress() {}, metric() {}, trace() {}, log() {} };
 
-export class RunContext {
+export class RunContext implements EngineContext {
   readonly rng: Rng;
+  /** The cancellation point (see EngineContext): throws CancelledError once the run is cancelled, yields every ~15 ms. */
+  readonly yieldOrThrowIfCancelled: () => Promise<void>;
   private readonly t0 = performance.now();
-  private lastYield = performance.now();
   private lastProgress = -Infinity;
   private readonly logFile: string;
 
@@ -39,26 +41,13 @@ export class RunContext {
     readonly baseDir: string = process.cwd(),
   ) {
     this.rng = new Rng(seed);
+    this.yieldOrThrowIfCancelled = cancellationPoint(signal);
     this.logFile = path.join(writer.dir, 'log.txt');
   }
 
   /** Seconds since the run started. */
   elapsed(): number {
     return (performance.now() - this.t0) / 1000;
-  }
-
-  /**
-   * A cancellation point: throws CancelledError if the run was cancelled, and yields to the
-   * event loop every ~15 ms so a cancel request can arrive during CPU-bound work.
-   */
-  async checkpoint(): Promise<void> {
-    if (this.signal.aborted) throw new CancelledError();
-    const now = performance.now();
-    if (now - this.lastYield > 15) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      this.lastYield = performance.now();
-      if (this.signal.aborted) throw new CancelledError();
-    }
   }
 
   /** Fraction done in [0, 1]; sent at most every 100 ms (always at 0 and 1). */

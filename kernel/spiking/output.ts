@@ -4,12 +4,12 @@
  * traces/ (the views read only traces/*.json, so big files never flood them).
  */
 import * as fs from 'fs';
+import type { EngineContext } from '../core/engine-context';
 import type { RasterTrace, XYTrace } from '../protocol/types';
-import type { RunContext } from '../runs/context';
 import { thin, type SpikeMonitor, type StateMonitor } from './monitors';
 
 /** Write rows to traces/<name> in chunks (no giant string). */
-export function writeCsv(ctx: RunContext, name: string, header: string, rows: number, row: (i: number) => string): string {
+export function writeCsv(ctx: EngineContext, name: string, header: string, rows: number, row: (i: number) => string): string {
   const file = ctx.tracePath(name);
   const fd = fs.openSync(file, 'w');
   try {
@@ -30,7 +30,7 @@ export function writeCsv(ctx: RunContext, name: string, header: string, rows: nu
 }
 
 /** Stream a downsampled raster and write every spike to traces/<name>.spikes.csv. */
-export function emitRaster(ctx: RunContext, mon: SpikeMonitor, dtMs: number, maxPoints: number): void {
+export function emitRaster(ctx: EngineContext, mon: SpikeMonitor, dtMs: number, maxPoints: number): void {
   const all = mon.spikes();
   writeCsv(ctx, `${mon.name}.spikes.csv`, 't_ms,neuron', all.steps.length, (k) => `${round(all.steps[k] * dtMs)},${all.ids[k]}`);
   const r = mon.raster(maxPoints);
@@ -40,7 +40,7 @@ export function emitRaster(ctx: RunContext, mon: SpikeMonitor, dtMs: number, max
 }
 
 /** Stream a thinned state trace and write the full one to traces/<label>.csv. */
-export function emitState(ctx: RunContext, label: string, mon: StateMonitor, dtMs: number, maxPoints: number): void {
+export function emitState(ctx: EngineContext, label: string, mon: StateMonitor, dtMs: number, maxPoints: number): void {
   const steps = mon.steps.view();
   const series = mon.neurons.map((_, k) => mon.series(k));
   writeCsv(ctx, `${label}.csv`, ['t_ms', ...mon.neurons.map((n) => `n${n}`)].join(','), steps.length, (i) => [round(steps[i] * dtMs), ...series.map((s) => s[i])].join(','));

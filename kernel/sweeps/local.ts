@@ -1,7 +1,7 @@
 /**
  * The local executor: trials in parallel worker processes on this machine, each the same CLI
  * (`node cli.js sweep trial <dir> <index>`), at most `jobs` at once, each told its share of the
- * cores through NEURITE_THREADS. Cancel sends SIGINT (the run stops at its next checkpoint and
+ * cores through NEURITE_THREADS. Cancel sends SIGINT (the run stops at its next cancellation point and
  * writes a cancelled summary); a worker still alive after the grace period is killed.
  */
 import { fork, type ChildProcess } from 'child_process';

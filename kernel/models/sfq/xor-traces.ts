@@ -4,7 +4,7 @@
  * neuron transfer curves, node waveforms and a raster of the network's pulses.
  */
 import { minMaxDownsample } from '../../circuits/downsample';
-import type { RunContext } from '../../runs/context';
+import type { EngineContext } from '../../core/engine-context';
 import type { Calibration, XorDesign, XorRates } from './behavior';
 import { neuronRate, type NeuronTable } from './neuron';
 import { passProbability } from './synapse';
@@ -26,7 +26,7 @@ export interface XorFigures {
   waveformInput: string;
 }
 
-export function xorTraces(ctx: RunContext, f: XorFigures): void {
+export function xorTraces(ctx: EngineContext, f: XorFigures): void {
   const idx = [0, 1, 2, 3];
   ctx.trace('xor-rates', {
     type: 'xy',

@@ -6,8 +6,7 @@
  * its steps per run.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
+import { MemoryEngineContext } from '../../../kernel/core/engine-context';
 import { Rng } from '../../../kernel/core/rng';
 import { Activation, Sequential } from '../../../kernel/dense/layers/layer';
 import { Linear } from '../../../kernel/dense/layers/linear';
@@ -16,9 +15,6 @@ import { makeOptimizer, type OptimizerSpec } from '../../../kernel/dense/optimiz
 import { execOptions } from '../../../kernel/dense/session';
 import { TrainState, TrainStep, type InputType, type StepResult } from '../../../kernel/dense/step';
 import { train, type Batch, type TrainSummary } from '../../../kernel/dense/train';
-import { nullSink, RunContext } from '../../../kernel/runs/context';
-import { RunWriter } from '../../../kernel/runs/store';
-import { tempDir } from '../helpers';
 import { golden, network, type GoldenCase } from './golden-cases';
 
 const exec = execOptions('cpu', { threads: 2 });
@@ -117,8 +113,7 @@ describe('training steps run K at a time', () => {
     }
     const outcomes: { summary: Omit<TrainSummary, 'seconds' | 'stepsPerSecond' | 'epochs'>; epochs: unknown[]; params: Float32Array[]; records: unknown[] }[] = [];
     for (const stepsPerRun of [1, 3, 4, undefined]) {
-      const writer = RunWriter.create(tempDir('neurite-k-'), 'k');
-      const ctx = new RunContext(writer.id, 1, 'cpu', new AbortController().signal, writer, nullSink);
+      const ctx = new MemoryEngineContext();
       const r = new Rng(2);
       const model = new Sequential('m', [new Linear('fc1', 6, 8, r), new Activation('act', 'relu'), new Linear('fc2', 8, 2, r)]);
       const state = new TrainState(model.parameters(), makeOptimizer({ kind: 'momentum', lr: 0.1, momentum: 0.9 }));
@@ -137,10 +132,9 @@ describe('training steps run K at a time', () => {
         metricEvery: 2,
         stepsPerRun,
       });
-      writer.close();
       const { seconds: _s, stepsPerSecond: _r, epochs, ...summary } = s;
-      // every streamed training metric, at the same steps (wall times left out)
-      const records = fs.readFileSync(path.join(writer.dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.series === 'train').map(({ t: _t, ...m }) => m);
+      // every streamed training metric, at the same steps
+      const records = ctx.metrics.filter((m) => m.series === 'train');
       outcomes.push({ summary, epochs: epochs.map(({ seconds: _e, ...rest }) => rest), params: state.params.map((p) => p.data.slice()), records });
     }
     assert.strictEqual(outcomes[0].summary.steps, 63);

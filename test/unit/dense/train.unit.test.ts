@@ -1,7 +1,7 @@
 /** The shared training loop: metrics, checkpoints, early stopping, cancellation, divergence. */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as path from 'path';
+import { MemoryEngineContext } from '../../../kernel/core/engine-context';
 import { CancelledError, RunFailure } from '../../../kernel/core/errors';
 import { Rng } from '../../../kernel/core/rng';
 import { loadCheckpoint } from '../../../kernel/dense/checkpoint';
@@ -12,8 +12,6 @@ import { makeOptimizer } from '../../../kernel/dense/optimizers';
 import { execOptions } from '../../../kernel/dense/session';
 import { TrainState, TrainStep } from '../../../kernel/dense/step';
 import { DEFAULT_STEPS_PER_RUN, train, type Batch, type TrainOptions } from '../../../kernel/dense/train';
-import { nullSink, RunContext } from '../../../kernel/runs/context';
-import { RunWriter } from '../../../kernel/runs/store';
 import { tempDir } from '../helpers';
 
 /** Two classes in 4-D, separated by the sign of x₀ + x₁ (learnable by a small MLP). */
@@ -36,9 +34,7 @@ function* batchesOf(d: ReturnType<typeof dataset>, size: number, onBatch?: (k: n
 }
 
 function setup(opts: { lr?: number; signal?: AbortSignal } = {}) {
-  const dir = tempDir('neurite-train-');
-  const writer = RunWriter.create(dir, 'train-test');
-  const ctx = new RunContext(writer.id, 1, 'cpu', opts.signal ?? new AbortController().signal, writer, nullSink);
+  const ctx = new MemoryEngineContext({ signal: opts.signal, dir: tempDir('neurite-train-') });
   const rng = new Rng(2);
   const model = new Sequential('model', [new Linear('fc1', 4, 8, rng), new Activation('act', 'tanh'), new Linear('fc2', 8, 2, rng)]);
   const state = new TrainState(model.parameters(), makeOptimizer({ kind: 'momentum', lr: opts.lr ?? 0.1, momentum: 0.9 }));
@@ -60,22 +56,20 @@ function setup(opts: { lr?: number; signal?: AbortSignal } = {}) {
     checkpoints: true,
     metricEvery: 3,
   };
-  return { ctx, writer, state, base, trainSet };
+  return { ctx, state, base, trainSet };
 }
-
-const records = (dir: string) => fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 describe('dense training loop', () => {
   it('learns, streams train and epoch metrics, and writes a checkpoint that restores the parameters', async () => {
-    const { ctx, writer, state, base } = setup();
+    const { ctx, state, base } = setup();
     const s = await train(ctx, base);
     assert.strictEqual(s.epochs.length, 4);
     assert.strictEqual(s.steps, 4 * 7); // 200 images in batches of 32: six full and one of 8
     assert.ok(s.epochs[3].validation!.accuracy > 0.9, `validation accuracy ${s.epochs[3].validation!.accuracy}`);
     assert.ok(s.epochs[3].train.loss < s.epochs[0].train.loss);
-    const recs = records(writer.dir);
+    const recs = ctx.metrics;
     assert.strictEqual(recs.filter((r) => r.series === 'epoch').length, 4);
-    assert.deepStrictEqual(Object.keys(recs.find((r) => r.series === 'epoch').values).sort(), ['lr', 'seconds', 'train_accuracy', 'train_loss', 'val_accuracy', 'val_loss']);
+    assert.deepStrictEqual(Object.keys(recs.find((r) => r.series === 'epoch')!.values).sort(), ['lr', 'seconds', 'train_accuracy', 'train_loss', 'val_accuracy', 'val_loss']);
     assert.strictEqual(recs.filter((r) => r.series === 'train').length, 4 * 2); // every 3rd of 7 steps
     const saved = state.params.map((p) => p.data.slice());
     state.params.forEach((p) => p.data.fill(0));
@@ -126,7 +120,7 @@ describe('dense training loop', () => {
   // 1: one step per run; 2 and 3: the NaN falls inside a run of several steps (replayed one by one); and the default
   for (const stepsPerRun of [1, 2, 3, DEFAULT_STEPS_PER_RUN]) {
     it(`a loss that is not finite stops the run with a clear message, keeping metrics and the last finite parameters (${stepsPerRun} steps per run)`, async () => {
-      const { ctx, writer, state, base, trainSet } = setup();
+      const { ctx, state, base, trainSet } = setup();
       const poisoned = { ...trainSet, x: trainSet.x.slice() };
       poisoned.x[5 * 32 * 4] = NaN; // the first image of the 6th batch
       await assert.rejects(
@@ -138,7 +132,7 @@ describe('dense training loop', () => {
       await train(before.ctx, { ...before.base, epochs: 1, trainBatches: () => batchesOf({ ...trainSet, n: 5 * 32 }, 32), stepsPerRun: 1 });
       assert.strictEqual(before.state.t, 5);
       state.params.forEach((p, i) => assert.deepStrictEqual(p.data, before.state.params[i].data));
-      assert.strictEqual(records(writer.dir).filter((r) => r.series === 'train').length, 5);
+      assert.strictEqual(ctx.metrics.filter((r) => r.series === 'train').length, 5);
       const index = loadCheckpoint(ctx.artifactPath('checkpoint-last'), state);
       assert.deepStrictEqual(index.extra, { diverged: true });
       assert.strictEqual(index.step, 5);
