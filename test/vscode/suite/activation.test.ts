@@ -17,7 +17,9 @@ const KERNEL_CMD = /kernel/i;
 /**
  * Activation time as the extension host itself measured it: VS Code marks
  * code/extHost/{willLoadExtensionCode,willActivateExtension,didActivateExtension}/<id>
- * (globalThis.MonacoPerformanceMarks, shared with the extensions it hosts). Undefined when absent.
+ * (globalThis.MonacoPerformanceMarks, shared with the extensions it hosts): load = require of
+ * the main file and the extension context, activate = activate() until its promise settles.
+ * Undefined when absent.
  */
 function hostActivationMarks(id: string): { loadMs: number; activateMs: number } | undefined {
   const perf = (globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }).MonacoPerformanceMarks;
@@ -29,19 +31,22 @@ function hostActivationMarks(id: string): { loadMs: number; activateMs: number }
 }
 
 suite('Activation', () => {
-  test('activating Neurite is cheap: it takes under a second and does not start the kernel', async () => {
+  test('activating Neurite is cheap: VS Code measures it under a second, and it does not start the kernel', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not loaded in this extension host`);
     const wasActive = ext.isActive;
     const t0 = performance.now();
     await ext.activate();
     const ms = performance.now() - t0;
+    // The workspace holds *.neurite.yaml, so workspaceContains usually activates it before the
+    // tests begin: then only the host's own marks saw it, and without them there is no measurement.
     const host = hostActivationMarks(EXTENSION_ID);
-    const hostSays = host ? `host marks: load ${host.loadMs} ms + activate() ${host.activateMs} ms` : 'no host marks';
-    // The workspace holds *.neurite.yaml, so workspaceContains usually activates it before the tests begin.
-    log(`activation: ${wasActive ? 'already active at test start' : `activate() took ${ms.toFixed(1)} ms`}; ${hostSays}`);
-    const total = wasActive ? (host ? host.loadMs + host.activateMs : 0) : ms;
-    assert.ok(total < 1000, `activation took ${total.toFixed(0)} ms (${hostSays})`);
+    const mine = wasActive ? 'already active at test start' : `activate() awaited here took ${ms.toFixed(1)} ms`;
+    assert.ok(host, `no activation measurement: the extension host has no code/extHost/*/${EXTENSION_ID} marks (${mine})`);
+    const hostSays = `host marks: load ${host.loadMs} ms + activate() ${host.activateMs} ms`;
+    log(`activation: ${mine}; ${hostSays}`);
+    assert.ok(host.loadMs + host.activateMs < 1000, `activation took ${host.loadMs + host.activateMs} ms (${hostSays})`);
+    if (!wasActive) assert.ok(ms < 1000, `activation took ${ms.toFixed(0)} ms as awaited here (${hostSays})`);
     const kernels = childProcesses(KERNEL_CMD);
     assert.deepStrictEqual(kernels, [], `activation started a kernel: ${JSON.stringify(kernels)}`);
   });
