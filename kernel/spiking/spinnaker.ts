@@ -87,6 +87,12 @@ export interface FixedPointGroup {
   setShift(receptor: string, shift: number): void;
 }
 
+/** The group as a fixed-point one (a floating-point group has no ring buffers to map onto). */
+export function asFixedPoint(group: { readonly n: number }): FixedPointGroup {
+  if (typeof (group as Partial<FixedPointGroup>).setShift !== 'function') throw new TypeError('not a fixed-point neuron group');
+  return group as FixedPointGroup;
+}
+
 /**
  * Map the projections onto one population the way sPyNNaker does: a shift per receptor from all
  * of them, then every weight as its 16-bit integer. The projections then transmit those integers

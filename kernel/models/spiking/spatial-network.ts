@@ -38,7 +38,7 @@ import { lifDelta, type LifDeltaParams } from '../../spiking/neurons/lif-delta';
 import { lifDeltaSpinnaker } from '../../spiking/neurons/lif-delta-spinnaker';
 import { Projection } from '../../spiking/projection';
 import { encodeBits, SpikeTimesSource } from '../../spiking/sources';
-import { quantiseInputs, ringBufferShift, weightScale, type FixedPointInput } from '../../spiking/spinnaker';
+import { asFixedPoint, quantiseInputs, ringBufferShift, weightScale, type FixedPointInput } from '../../spiking/spinnaker';
 import type { StdpParams } from '../../spiking/stdp';
 import { Rng } from '../../core/rng';
 
@@ -140,7 +140,7 @@ export class Recogniser {
     for (const [src, inj] of [[this.ones, injOnes], [this.zeros, injZeros]] as const) {
       const weights = new Float64Array(bits).fill(p.relayNa);
       const relay = net.addProjection(new Projection('relay', src, inj, 'exc', oneToOne(bits), Float64Array.from(weights), d));
-      if (fixed) quantiseInputs(inj.group as ReturnType<typeof lifDeltaSpinnaker.create>, [{ projection: relay, receptor: 'exc', weightsNa: weights }]);
+      if (fixed) quantiseInputs(asFixedPoint(inj.group), [{ projection: relay, receptor: 'exc', weightsNa: weights }]);
       else relay.scale = J;
     }
     // [name, injectors, receptor, weights]: a "1" input excites with w1 and inhibits with w0, a "0" input the reverse.
@@ -155,7 +155,7 @@ export class Recogniser {
       const projection = net.addProjection(new Projection(name, inj, output, receptor, nonZero(w), new Float64Array(kept.length), d));
       return { projection, receptor, weightsNa: new Float64Array(kept.length), unscaled: kept } satisfies FixedPointInput & { unscaled: Float64Array };
     });
-    const target = output.group as ReturnType<typeof lifDeltaSpinnaker.create>;
+    const target = asFixedPoint(output.group);
     this.setScale = (h) => {
       for (const x of inputs) for (let k = 0; k < x.unscaled.length; k++) x.weightsNa[k] = h * x.unscaled[k]; // the authors' h·w, in double
       quantiseInputs(target, inputs);

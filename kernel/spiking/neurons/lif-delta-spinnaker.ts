@@ -8,8 +8,11 @@
  *   v ← α − e^(−dt/τm)·(α − v)             the exact step for I held over dt
  *   spike when v ≥ v_th; v ← v_reset, then ⌈τ_ref/dt⌉ steps without update (inputs dropped)
  *
- * every + − × in s1615, wrapping at 32 bits. A weight w (nA) therefore moves v by
- * w·R·(1 − e^(−dt/τm)), as ./lif-delta.ts does in floating point with w in mV.
+ * every + − × in s1615, wrapping at 32 bits (plain accum ×: later sPyNNaker rounds and saturates
+ * with MULT_ROUND_NEAREST_ACCUM, which the authors' rows rule out). e^(−dt/τm) is rounded to the
+ * nearest 2^−15 (31170/2^15 for 1 ms / 20 ms; cut down instead, most of their h move by 6·10^−4).
+ * A weight w (nA) therefore moves v by w·R·(1 − e^(−dt/τm)), as ./lif-delta.ts does in floating
+ * point with w in mV.
  *
  * The projections onto a group must transmit 16-bit integer weights: map them with
  * `quantiseInputs` (../spinnaker.ts), which also sets the shifts.
@@ -119,13 +122,13 @@ class LifDeltaSpinnakerGroup implements NeuronGroup, FixedPointGroup {
 }
 
 /** Not in the spec registry: its projections need `quantiseInputs`, which only models call. */
-export const lifDeltaSpinnaker: NeuronModel<LifDeltaSpinnakerParams> & { create(n: number, p: LifDeltaSpinnakerParams, dtMs: number): NeuronGroup & FixedPointGroup } = {
+export const lifDeltaSpinnaker = {
   name: 'lif-delta-spinnaker',
   title: 'LIF, delta synapses, in SpiNNaker fixed point (sPyNNaker IF_curr_delta)',
   defaults: { tauMemMs: 20, cmNf: 1, vRestMv: -65, vResetMv: -65, vThreshMv: -50, tRefMs: 0 },
   receptors: ['exc', 'inh'],
   variables: ['v'],
   driveUnit: 'none (no constant drive)',
-  refractoryMs: (p) => p.tRefMs,
-  create: (n, p, dtMs) => new LifDeltaSpinnakerGroup(n, p, dtMs),
-};
+  refractoryMs: (p: LifDeltaSpinnakerParams) => p.tRefMs,
+  create: (n: number, p: LifDeltaSpinnakerParams, dtMs: number): NeuronGroup & FixedPointGroup => new LifDeltaSpinnakerGroup(n, p, dtMs),
+} satisfies NeuronModel<LifDeltaSpinnakerParams>;
