@@ -34,8 +34,8 @@ export const spinnakerParams: SpatialParams = { ...paperParams, arithmetic: 'spi
  * bracket of 1e-4; then a linear search in steps of 1e-5. Their code gives up before trying
  * 1000 (`if factor >= 1000`), but its comment says the search extends to 1000, and their words
  * 0, 0, 1023 got h = 892.25532, which only a bracket [1e-4, 1000] gives: so 1000 is tried here
- * (limit 10^4). Exact arithmetic never fires above 100 what is silent at 100, so this matters
- * only in SpiNNaker's, where a wrap-around can make a silent word fire.
+ * (limit 10^4). In exact arithmetic a word silent at h = 100 is silent at every larger h, so
+ * the limit matters only in SpiNNaker's, where a wrap-around can make such a word fire.
  */
 export const paperSearch: ScaleSearch = { target: 1, start: 100, growth: 10, limit: 1e4, lowest: 1e-4, resolution: 1e-4, scanStep: 1e-5 };
 
