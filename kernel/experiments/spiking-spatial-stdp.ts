@@ -77,9 +77,11 @@ export const spatialSpec = defineSpec('spiking.spatial-stdp', {
       limit: z.number().gt(0).default(paperSearch.limit).describe('Give up at this scale (the word never fires).'),
       lowest: z.number().min(0).default(paperSearch.lowest).describe('Lower end of the bisection.'),
       resolution: z.number().gt(0).default(paperSearch.resolution).describe('Bisection stops at this bracket width.'),
+      scanStep: z.number().gt(0).default(paperSearch.scanStep ?? 1e-5).describe('Step of the final linear search, upwards from the bisection\'s bracket: the first scale with exactly one spike (the authors\' 1e-5).'),
     })
     .prefault({}),
   test: z.strictObject({ inputMs: ms('Input spike of a test word', P.test.inputMs), durationMs: z.number().gt(0).default(P.test.durationMs).describe('Test run per word (ms).') }).prefault({}),
+  arithmetic: z.enum(['exact', 'spinnaker']).default(P.arithmetic).describe('exact: floating point. spinnaker: SpiNNaker\'s fixed point as sPyNNaker applies it (16-bit weights per receptor, s1615 neurons that wrap around), which reproduces the authors\' results bit for bit.'),
 }).superRefine((s, ctx) => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const max = 2 ** s.bits;
@@ -99,7 +101,7 @@ export const spatialSpec = defineSpec('spiking.spatial-stdp', {
 export type SpatialSpec = z.infer<typeof spatialSpec>;
 
 export function spatialParams(s: SpatialSpec): SpatialParams {
-  return { bits: s.bits, dtMs: s.dtMs, neuron: s.neuron, relayNa: s.relayNa, training: s.training, stdp: s.stdp, test: s.test };
+  return { bits: s.bits, dtMs: s.dtMs, neuron: s.neuron, relayNa: s.relayNa, training: s.training, stdp: s.stdp, test: s.test, arithmetic: s.arithmetic };
 }
 
 export const spatialExperiment: Experiment<SpatialSpec> = {

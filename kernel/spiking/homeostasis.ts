@@ -4,8 +4,12 @@
  * trained pattern makes the output fire). With spike counts that grow with h:
  *
  *   1. grow:    h = start, start·growth, … until count(h) ≥ target (give up at `limit`)
- *   2. bisect:  on (lowest, h] keep the upper end firing, until the bracket is < resolution
- *   3. accept:  h = the upper end if count(h) equals the target exactly, else no scale exists
+ *   2. bisect:  on (lowest, h] keep the upper end firing, until the bracket is ≤ resolution
+ *   3. accept:  h = the upper end if count(h) equals the target exactly, else no scale exists;
+ *      or, with `scanStep`, walk a grid instead (Davies et al.'s linear search): from the
+ *      bracket's ends rounded to the decimals of the step and widened by one step, upwards, the
+ *      first h with exactly `target` spikes (none: no scale). The grid is numpy.arange's:
+ *      h_i = a + i·((a + step) − a), so h carries the same rounding as the authors' values.
  *
  * (Intrinsic homeostasis — each neuron adapting its own threshold — is `thresholdAdaptation`
  * on a population, see neurons/types.ts.)
@@ -17,6 +21,8 @@ export interface ScaleSearch {
   limit: number;
   lowest: number;
   resolution: number;
+  /** Step of the final linear search (a power of ten); without it the bracket's upper end is taken. */
+  scanStep?: number;
 }
 
 export interface ScaleResult {
@@ -50,5 +56,18 @@ export function searchScale(count: (h: number) => number, o: ScaleSearch): Scale
       nHi = m;
     } else lo = mid;
   }
-  return nHi === o.target ? { h: hi, spikes: nHi, evaluations } : { spikes: nHi, evaluations };
+  if (o.scanStep === undefined) return nHi === o.target ? { h: hi, spikes: nHi, evaluations } : { spikes: nHi, evaluations };
+  const step = o.scanStep;
+  const decimals = Math.max(0, Math.round(-Math.log10(step)));
+  const round = (x: number) => Number(x.toFixed(decimals)); // Python's round(x, decimals) but for exact ties
+  const a = round(lo) - step;
+  const end = round(hi) + step + step;
+  const delta = a + step - a;
+  let spikes = nHi;
+  for (let i = 0, len = Math.ceil((end - a) / step); i < len; i++) {
+    const h = i === 1 ? a + step : a + i * delta;
+    spikes = at(h);
+    if (spikes === o.target) return { h, spikes, evaluations };
+  }
+  return { spikes, evaluations };
 }

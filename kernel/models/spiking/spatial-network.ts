@@ -23,14 +23,26 @@
  * of a word onto one output neuron: "1" injector k excites with w1[k] and inhibits with w0[k];
  * "0" injector k excites with w0[k] and inhibits with w1[k]. Inputs at 10 ms, run 20 ms; the
  * word is recognised when the output spikes.
+ *
+ * Arithmetic: 'exact' (floating point), or 'spinnaker', the authors' machine bit for bit
+ * (../../spiking/spinnaker.ts): training reads each learned weight back from its 16-bit grid
+ * (1/128 nA here: ten synapses of w_max 20 nA, plus the teacher's 20 nA, need shift 8), cut
+ * down as sPyNNaker's fixed-point STDP does (e^(−1)·128 = 47.09 → 47: the authors' 0.3671875);
+ * the update itself runs in floating point, which is the same while each synapse changes once
+ * per run, as here. The test network runs in s1615 (neurons/lif-delta-spinnaker.ts) with the
+ * authors' synapse lists: only the non-zero weights h·w, mapped to 16 bits for every h.
  */
 import { connect } from '../../spiking/connectors';
 import { Network } from '../../spiking/network';
 import { lifDelta, type LifDeltaParams } from '../../spiking/neurons/lif-delta';
+import { lifDeltaSpinnaker } from '../../spiking/neurons/lif-delta-spinnaker';
 import { Projection } from '../../spiking/projection';
 import { encodeBits, SpikeTimesSource } from '../../spiking/sources';
+import { asFixedPoint, quantiseInputs, ringBufferShift, weightScale, type FixedPointInput } from '../../spiking/spinnaker';
 import type { StdpParams } from '../../spiking/stdp';
 import { Rng } from '../../core/rng';
+
+export type Arithmetic = 'exact' | 'spinnaker';
 
 export interface SpatialParams {
   bits: number;
@@ -41,6 +53,7 @@ export interface SpatialParams {
   training: { onesMs: number[]; zerosMs: number[]; teacherMs: number; teacherDelayMs: number; saveMs: number; durationMs: number };
   stdp: StdpParams;
   test: { inputMs: number; durationMs: number };
+  arithmetic: Arithmetic;
 }
 
 /** Membrane jump per nA of a one-step delta current (mV/nA). */
@@ -52,6 +65,14 @@ export function jumpPerNa(p: SpatialParams): number {
 const steps = (ms: number, dt: number) => Math.round(ms / dt);
 const allToAll = (nPre: number, nPost: number) => connect({ type: 'all-to-all', allowSelf: true }, nPre, { start: 0, end: nPre }, { start: 0, end: nPost }, false, new Rng(0));
 const oneToOne = (n: number) => connect({ type: 'one-to-one' }, n, { start: 0, end: n }, { start: 0, end: n }, false, new Rng(0));
+/** The authors' FromListConnector: pre k → the one output for every non-zero w[k]. */
+const nonZero = (w: Float64Array) => connect({ type: 'list', pairs: [...w.keys()].filter((k) => w[k] !== 0).map((k) => [k, 0] as const) }, w.length, { start: 0, end: w.length }, { start: 0, end: 1 }, false, new Rng(0));
+
+/** A plastic weight as sPyNNaker reads it back: on the 16-bit grid of its receptor, cut down. */
+function readBack(w: Float64Array, maxInputNa: number): Float64Array {
+  const s = weightScale(ringBufferShift(maxInputNa));
+  return w.map((x) => Math.trunc(x * s) / s);
+}
 
 /** Train on one word; returns the learned weights of the "1" bank (w1) and the "0" bank (w0), nA. */
 export function trainWord(word: number, p: SpatialParams, teacherMs = p.training.teacherMs): { w1: Float64Array; w0: Float64Array } {
@@ -88,7 +109,11 @@ export function trainWord(word: number, p: SpatialParams, teacherMs = p.training
   const learn1 = plastic('learn-1', injOnes, outExc, 'exc');
   const learn0 = plastic('learn-0', injZeros, outInh, 'inh');
   net.run(steps(t.durationMs, dt));
-  return { w1: Float64Array.from(learn1.w), w0: Float64Array.from(learn0.w) };
+  if (p.arithmetic === 'exact') return { w1: Float64Array.from(learn1.w), w0: Float64Array.from(learn0.w) };
+  // Each receptor's bound: bits plastic synapses of the rule's w_max, plus the teacher on the
+  // excitatory output (the inhibitory output's teacher arrives on its other receptor).
+  const wMax = p.stdp.wMax;
+  return { w1: readBack(learn1.w, bits * wMax + p.relayNa), w0: readBack(learn0.w, bits * wMax) };
 }
 
 /** The test network for fixed weights; `count(word, h)` is the output's spike count for a word. */
@@ -96,30 +121,46 @@ export class Recogniser {
   private readonly net: Network;
   private readonly ones: SpikeTimesSource;
   private readonly zeros: SpikeTimesSource;
-  private readonly learned: Projection[];
   private readonly output: ReturnType<Network['addPopulation']>;
-  private readonly J: number;
+  /** Sets the learned projections' weights for a scale h. */
+  private readonly setScale: (h: number) => void;
+  private lastH = NaN;
 
   constructor(readonly w1: Float64Array, readonly w0: Float64Array, private readonly p: SpatialParams) {
     const { bits, dtMs: dt } = p;
-    this.J = jumpPerNa(p);
+    const fixed = p.arithmetic === 'spinnaker';
     const net = (this.net = new Network(dt));
     this.ones = net.addSource('ones', new SpikeTimesSource(bits, [], dt));
     this.zeros = net.addSource('zeros', new SpikeTimesSource(bits, [], dt));
-    const injOnes = net.addPopulation('injectors-1', lifDelta.create(bits, p.neuron, dt));
-    const injZeros = net.addPopulation('injectors-0', lifDelta.create(bits, p.neuron, dt));
-    this.output = net.addPopulation('output', lifDelta.create(1, p.neuron, dt));
-    for (const [src, inj] of [[this.ones, injOnes], [this.zeros, injZeros]] as const) {
-      const relay = net.addProjection(new Projection('relay', src, inj, 'exc', oneToOne(bits), new Float64Array(bits).fill(p.relayNa), steps(1, dt)));
-      relay.scale = this.J;
-    }
+    const group = (n: number) => (fixed ? lifDeltaSpinnaker.create(n, p.neuron, dt) : lifDelta.create(n, p.neuron, dt));
+    const injOnes = net.addPopulation('injectors-1', group(bits));
+    const injZeros = net.addPopulation('injectors-0', group(bits));
+    const output = (this.output = net.addPopulation('output', group(1)));
+    const J = jumpPerNa(p);
     const d = steps(1, dt);
-    this.learned = [
-      new Projection('1-exc', injOnes, this.output, 'exc', allToAll(bits, 1), Float64Array.from(w1), d),
-      new Projection('1-inh', injOnes, this.output, 'inh', allToAll(bits, 1), Float64Array.from(w0), d),
-      new Projection('0-exc', injZeros, this.output, 'exc', allToAll(bits, 1), Float64Array.from(w0), d),
-      new Projection('0-inh', injZeros, this.output, 'inh', allToAll(bits, 1), Float64Array.from(w1), d),
-    ].map((j) => net.addProjection(j));
+    for (const [src, inj] of [[this.ones, injOnes], [this.zeros, injZeros]] as const) {
+      const weights = new Float64Array(bits).fill(p.relayNa);
+      const relay = net.addProjection(new Projection('relay', src, inj, 'exc', oneToOne(bits), Float64Array.from(weights), d));
+      if (fixed) quantiseInputs(asFixedPoint(inj.group), [{ projection: relay, receptor: 'exc', weightsNa: weights }]);
+      else relay.scale = J;
+    }
+    // [name, injectors, receptor, weights]: a "1" input excites with w1 and inhibits with w0, a "0" input the reverse.
+    const wiring = [['1-exc', injOnes, 'exc', w1], ['1-inh', injOnes, 'inh', w0], ['0-exc', injZeros, 'exc', w0], ['0-inh', injZeros, 'inh', w1]] as const;
+    if (!fixed) {
+      const learned = wiring.map(([name, inj, receptor, w]) => net.addProjection(new Projection(name, inj, output, receptor, allToAll(bits, 1), Float64Array.from(w), d)));
+      this.setScale = (h) => learned.forEach((j) => (j.scale = h * J));
+      return;
+    }
+    const inputs = wiring.map(([name, inj, receptor, w]) => {
+      const kept = w.filter((x) => x !== 0);
+      const projection = net.addProjection(new Projection(name, inj, output, receptor, nonZero(w), new Float64Array(kept.length), d));
+      return { projection, receptor, weightsNa: new Float64Array(kept.length), unscaled: kept } satisfies FixedPointInput & { unscaled: Float64Array };
+    });
+    const target = asFixedPoint(output.group);
+    this.setScale = (h) => {
+      for (const x of inputs) for (let k = 0; k < x.unscaled.length; k++) x.weightsNa[k] = h * x.unscaled[k]; // the authors' h·w, in double
+      quantiseInputs(target, inputs);
+    };
   }
 
   /** Output spikes for `word` with every learned weight scaled by h. */
@@ -130,7 +171,10 @@ export class Recogniser {
     for (const pop of this.net.populations) pop.group.set('v', neuron.vRestMv);
     this.ones.setTimes(ones);
     this.zeros.setTimes(zeros);
-    for (const j of this.learned) j.scale = h * this.J;
+    if (h !== this.lastH) {
+      this.setScale(h);
+      this.lastH = h;
+    }
     let spikes = 0;
     for (let n = 0, end = steps(test.durationMs, this.p.dtMs); n < end; n++) {
       this.net.run(1);

@@ -23,10 +23,21 @@ export const paperParams: SpatialParams = {
   training: { onesMs: [1, 26, 56], zerosMs: [6, 36, 59], teacherMs: 29, teacherDelayMs: 2, saveMs: 65, durationMs: 75 },
   stdp: { pairing: 'nearest', weightDependence: 'additive', tauPlusMs: 5, tauMinusMs: 5, aPlus: 1, aMinus: -1, wMin: 0, wMax: 20, timing: 'dendritic', windowMs: 20 },
   test: { inputMs: 10, durationMs: 20 },
+  arithmetic: 'exact',
 };
 
-/** The authors' search: from 100 up ×10 (none at 1000), bisection down to 1e-4, final step 1e-5. */
-export const paperSearch: ScaleSearch = { target: 1, start: 100, growth: 10, limit: 1000, lowest: 1e-4, resolution: 1e-5 };
+/** The authors' machine: PAPERS.md §7 as sPyNNaker ran it, fixed point and all. */
+export const spinnakerParams: SpatialParams = { ...paperParams, arithmetic: 'spinnaker' };
+
+/**
+ * The authors' search (homeostasis.py): 100, then ×10 while silent; bisection on [1e-4, h] to a
+ * bracket of 1e-4; then a linear search in steps of 1e-5. Their code gives up before trying
+ * 1000 (`if factor >= 1000`), but its comment says the search extends to 1000, and their words
+ * 0, 0, 1023 got h = 892.25532, which only a bracket [1e-4, 1000] gives: so 1000 is tried here
+ * (limit 10^4). In exact arithmetic a word silent at h = 100 is silent at every larger h, so
+ * the limit matters only in SpiNNaker's, where a wrap-around can make such a word fire.
+ */
+export const paperSearch: ScaleSearch = { target: 1, start: 100, growth: 10, limit: 1e4, lowest: 1e-4, resolution: 1e-4, scanStep: 1e-5 };
 
 export interface Weights {
   w1: Float64Array;

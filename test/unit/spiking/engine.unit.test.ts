@@ -241,6 +241,13 @@ describe('spiking engine', () => {
     assert.strictEqual(searchScale((h) => (h >= 2.5 ? 2 : 0), o).h, undefined); // 0 → 2 spikes: no scale gives exactly one
   });
 
+  it('with the authors\' linear search the scale lands on their numpy.arange grid: word 992 on SpiNNaker gives 4.1881699999999995, their output_metrics_1.csv value', () => {
+    const o = { target: 1, start: 100, growth: 10, limit: 1e4, lowest: 1e-4, resolution: 1e-4, scanStep: 1e-5 };
+    // Ten weights of rint(0.3671875·h·2048) ≥ 3150 units of 1/2048 nA make the output fire.
+    assert.strictEqual(searchScale((h) => (0.3671875 * h * 2048 >= 3149.5 ? 1 : 0), o).h, 4.1881699999999995);
+    assert.strictEqual(searchScale((h) => (h >= 2.5 ? 2 : 0), o).h, undefined); // no grid point gives exactly one spike
+  });
+
   it('the LIF-exp WebAssembly SIMD loop gives bit-identical spikes and voltages to the JavaScript loop (odd size, refractoriness, recurrence)', () => {
     const p = { tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, vRestMv: -49, vResetMv: -60, vThreshMv: -50, tRefMs: 5 };
     const run = (simd: boolean) => {

@@ -1,16 +1,46 @@
 /**
- * Davies et al. (PAPERS.md §7): the paper's headline results exactly, the authors' own
- * SpiNNaker results where exact arithmetic must agree with them, and why the model is set up
- * the way it is (the STDP window and dendritic timing).
+ * Davies et al. (PAPERS.md §7): the paper's headline results exactly; every row of the authors'
+ * SpiNNaker results (output_metrics_1/2/3.csv) bit for bit in SpiNNaker's fixed point, the one
+ * row no single search reproduces named with the reason; and why the model is set up the way it
+ * is (the STDP window and dendritic timing).
  */
 import * as assert from 'assert';
 import { trainWord } from '../../../kernel/models/spiking/spatial-network';
-import { hammingDistance, paperParams, runSet, train } from '../../../kernel/models/spiking/spatial-protocol';
+import { hammingDistance, paperParams, paperSearch, runSet, spinnakerParams, train } from '../../../kernel/models/spiking/spatial-protocol';
 import * as fs from 'fs';
 import * as path from 'path';
 import { repoRoot } from '../helpers';
 
+interface Row {
+  words: number[];
+  h: number;
+  tp: number;
+  tn: number;
+  fp: number;
+  fn: number;
+}
 const authors = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'golden', 'davies2023', 'output_metrics.json'), 'utf8'));
+const rows: Row[] = [...authors.one, ...authors.two, ...authors.three];
+const named = (words: number[]) => words.join('+');
+const row = (name: string) => rows.find((r) => named(r.words) === name)!;
+const theirs = (r: Row) => ({ h: r.h, tp: r.tp, tn: r.tn, fp: r.fp, fn: r.fn });
+const ours = (words: number[], search = paperSearch, p = spinnakerParams) => {
+  const r = runSet(words, p, search);
+  return { h: r.calibration.h, ...r.confusion };
+};
+
+/**
+ * The authors' rows the SpiNNaker model does not reproduce: what it gives instead, and why.
+ * Their h = 28268.93618 needs a search that tries h = 10^5 (word 511 first fires there, by
+ * wrap-around), and that search changes six rows the published one gets right (tested below):
+ * no single search gives every row, and the one used for this row is not published.
+ */
+const expectedDifferences: Record<string, ReturnType<typeof ours>> = {
+  '0+0+511': { h: 3.4907000000000004, tp: 1, tn: 1022, fp: 0, fn: 1 },
+};
+
+/** Rows whose missed word fires at h = 10^5 in SpiNNaker's arithmetic. */
+const firingAt1e5 = ['0+3+1021', '0+3+1020', '0+7+504', '0+7+505', '0+1+254', '0+1+1022'];
 
 /** Exact score of every word in units of the per-pattern weight: Σ over bits of ±(c1 − c0). */
 function scores(words: number[], bits = 10): number[] {
@@ -22,9 +52,6 @@ function scores(words: number[], bits = 10): number[] {
     return s;
   });
 }
-
-/** SpiNNaker stored the learned weight e^(−1) as 0.3671875; h scales inversely with the weight. */
-const fixedPoint = Math.exp(-1) / 0.3671875;
 
 describe('spiking.spatial-stdp (Davies et al.)', () => {
   it('one trained pattern is recognised alone: TP 1, TN 1023, FP 0, FN 0', () => {
@@ -51,43 +78,71 @@ describe('spiking.spatial-stdp (Davies et al.)', () => {
     }
   });
 
-  it('learns e^(−5/5) per pattern and bit in both banks, as the authors\' saved weights show (0.3671875: e^(−1) truncated to 7 fraction bits)', () => {
-    const { w1, w0 } = trainWord(992, paperParams);
-    assert.deepStrictEqual(Array.from(w1), [...Array(5).fill(Math.exp(-1)), ...Array(5).fill(0)]);
-    assert.deepStrictEqual(Array.from(w0), [...Array(5).fill(0), ...Array(5).fill(Math.exp(-1))]);
-    assert.strictEqual(Math.floor(Math.exp(-1) * 128) / 128, 0.3671875);
+  it('learns e^(−5/5) per pattern and bit in both banks; on SpiNNaker\'s 16-bit grid (1/128 nA) that is 0.3671875, the authors\' saved weight', () => {
+    const exact = trainWord(992, paperParams);
+    assert.deepStrictEqual(Array.from(exact.w1), [...Array(5).fill(Math.exp(-1)), ...Array(5).fill(0)]);
+    assert.deepStrictEqual(Array.from(exact.w0), [...Array(5).fill(0), ...Array(5).fill(Math.exp(-1))]);
+    const fixed = trainWord(992, spinnakerParams);
+    assert.deepStrictEqual(Array.from(fixed.w1), [...Array(5).fill(0.3671875), ...Array(5).fill(0)]);
+    assert.deepStrictEqual(Array.from(fixed.w0), [...Array(5).fill(0), ...Array(5).fill(0.3671875)]);
   });
 
-  it('matches every one- and two-pattern result of the authors\' SpiNNaker runs, and their h up to the fixed-point weight', () => {
-    for (const row of [...authors.one, ...authors.two]) {
-      const r = runSet(row.words);
-      assert.deepStrictEqual(r.confusion, { tp: row.tp, tn: row.tn, fp: row.fp, fn: row.fn }, row.words.join('+'));
-      const h = r.calibration.h! * fixedPoint;
-      assert.ok(Math.abs(h - row.h) / row.h < 1e-3, `${row.words.join('+')}: h ${h} (ours × fixed-point factor) vs ${row.h}`);
+  it('in SpiNNaker\'s fixed point, 81 of the authors\' 82 rows come out bit for bit (TP, TN, FP, FN and h); the other is a named expected difference', () => {
+    assert.deepStrictEqual([authors.one.length, authors.two.length, authors.three.length], [1, 14, 67]);
+    let exact = 0;
+    for (const r of rows) {
+      const got = ours(r.words);
+      const expected = expectedDifferences[named(r.words)];
+      if (expected) {
+        assert.deepStrictEqual(got, expected, `${named(r.words)}: the expected difference changed`);
+        assert.notDeepStrictEqual(got, theirs(r));
+      } else {
+        assert.deepStrictEqual(got, theirs(r), named(r.words));
+        exact++;
+      }
+    }
+    assert.strictEqual(exact, rows.length - Object.keys(expectedDifferences).length);
+  });
+
+  it('0+0+511 comes out bit for bit only with a search that tries h = 10^5, which turns the missed word of six other rows into a firing one', () => {
+    const wide = { ...paperSearch, limit: 1e6 };
+    assert.deepStrictEqual(ours([0, 0, 511], wide), theirs(row('0+0+511')));
+    for (const name of firingAt1e5) {
+      const r = row(name);
+      assert.deepStrictEqual(ours(r.words), theirs(r), `${name} with the published search`);
+      const got = ours(r.words, wide);
+      assert.ok(got.h! > 1000 && got.tp + got.fp > r.tp + r.fp + 300, `${name} with h up to 10^5: h ${got.h}, ${got.tp + got.fp} positives`);
     }
   });
 
-  it('three patterns: same TP and FN as the authors; their positives differ from ours only by words exactly tied with the weakest trained word', () => {
-    // Ties in exact arithmetic (which we keep) are broken by SpiNNaker's fixed-point weights, so the
-    // authors' count lies between "strictly above the weakest trained word" and ours. Two rows have an
-    // h the published search cannot return (it never goes past 100) and are left out: 0+0+1023, 0+0+511.
+  it('0+0+1023 needs h = 1000 tried, as homeostasis.py\'s comment says; its code gives up before (>= 1000) and would miss their 385 false positives', () => {
+    const r = row('0+0+1023');
+    assert.deepStrictEqual(ours(r.words, { ...paperSearch, limit: 1000 }), { h: 4.19016, tp: 1, tn: 1022, fp: 0, fn: 1 });
+    assert.deepStrictEqual(ours(r.words), theirs(r));
+  });
+
+  it('in exact arithmetic 41 of the 67 three-pattern rows match; 24 differ only by words tied exactly with the weakest trained word, and two by SpiNNaker\'s wrap-around', () => {
+    // SpiNNaker's 16-bit weights break the ties, so the authors' count lies between "strictly above
+    // the weakest trained word" and ours; the wrap-around rows have h far above anything exact
+    // arithmetic can fire at.
+    const wrapped = ['0+0+1023', '0+0+511'];
     let exact = 0;
-    const rows = authors.three.filter((row: { h: number }) => row.h <= 100);
-    assert.strictEqual(rows.length, authors.three.length - 2);
-    for (const row of rows) {
-      const r = runSet(row.words);
-      const c = r.confusion;
-      assert.deepStrictEqual({ tp: c.tp, fn: c.fn }, { tp: row.tp, fn: row.fn }, row.words.join('+'));
-      const s = scores(row.words);
-      const firing = [...new Set<number>(row.words)].map((w) => s[w]).filter((x) => x > 0);
-      const weakest = Math.min(...firing);
+    for (const r of authors.three as Row[]) {
+      const c = runSet(r.words, paperParams).confusion;
+      if (wrapped.includes(named(r.words))) {
+        assert.ok(r.h > 100 && c.fp === 0 && r.fp > 300, named(r.words));
+        continue;
+      }
+      assert.deepStrictEqual({ tp: c.tp, fn: c.fn }, { tp: r.tp, fn: r.fn }, named(r.words));
+      const s = scores(r.words);
+      const weakest = Math.min(...[...new Set<number>(r.words)].map((w) => s[w]).filter((x) => x > 0));
       const above = s.filter((x) => x > weakest).length;
       const ties = s.filter((x) => x === weakest).length;
-      assert.strictEqual(c.tp + c.fp, above + ties, `${row.words.join('+')}: we count every exact tie`);
-      assert.ok(row.tp + row.fp >= above && row.tp + row.fp <= above + ties, `${row.words.join('+')}: theirs ${row.tp + row.fp} outside [${above}, ${above + ties}]`);
-      if (row.fp === c.fp) exact++;
+      assert.strictEqual(c.tp + c.fp, above + ties, `${named(r.words)}: we count every exact tie`);
+      assert.ok(r.tp + r.fp >= above && r.tp + r.fp <= above + ties, `${named(r.words)}: theirs ${r.tp + r.fp} outside [${above}, ${above + ties}]`);
+      if (r.fp === c.fp) exact++;
     }
-    assert.ok(exact >= 40, `${exact} of ${rows.length} rows match exactly`);
+    assert.strictEqual(exact, 41);
   });
 
   it('needs the 20 ms window and dendritic timing: without them the two banks learn unequal weights and HD 6…9 go wrong', () => {
