@@ -21,16 +21,18 @@ const segment = {
   n: count('Cells in the population.', 1_000_000),
   a: count('Active cells in each pattern.', 1_000_000),
   s: count('Synapses on the segment.', 10_000),
-  theta: z.int().min(0).max(10_000).describe('Segment threshold θ: it is active with ≥ θ active synapses.'),
+  theta: z.int().min(1, 'a threshold of 0 makes every pattern activate the segment; θ ≥ 1').max(10_000).describe('Segment threshold θ (1 ≤ θ ≤ s): it is active with ≥ θ active synapses.'),
 };
 const fp = z.strictObject(segment);
 const fn = z.strictObject({ ...segment, v: z.int().min(0).max(1_000_000).describe('Active cells replaced by noise.') });
 const union = z.strictObject({ ...segment, M: count('Patterns stored on one segment.', 100_000) });
 
-/** Every check must describe a drawable configuration; say which number breaks it. */
+/** Every check must describe a drawable configuration with a reachable threshold; say which number breaks it. */
 const sane = <T extends z.infer<typeof fp>>(c: T, ctx: z.RefinementCtx) => {
   if (c.a > c.n) ctx.addIssue({ code: 'custom', path: ['a'], message: `a (${c.a}) cannot exceed n (${c.n})` });
   if (c.s > c.n) ctx.addIssue({ code: 'custom', path: ['s'], message: `s (${c.s}) cannot exceed n (${c.n})` });
+  // θ > s: no pattern can reach the threshold, so every error rate is 0 or 1 by construction.
+  if (c.theta > c.s) ctx.addIssue({ code: 'custom', path: ['theta'], message: `theta (${c.theta}) cannot exceed s (${c.s}): the segment never sees more than s active synapses` });
 };
 
 export const sdrSpec = defineSpec('dendrite.sdr', {
