@@ -6,8 +6,10 @@
  * Method: (1) compute the exact false-positive, false-negative and union error probabilities
  * of a dendritic segment at the check points; (2) estimate each by Monte Carlo with random
  * SDRs and segments and test that theory lies inside the simulation's confidence interval;
- * (3) trace the paper's five sweeps (effect of n, of s, noise robustness, unions, threshold).
+ * (3) trace the paper's sweeps (effect of n, of s, noise robustness, unions, the threshold
+ * trade-off of one segment, and the optimal-threshold figure: median P_FP over the paper's grid).
  */
+import * as fs from 'fs';
 import { z } from 'zod';
 import { falseNegative, falsePositive, unionFalsePositive, unionFalsePositiveExact } from '../models/dendrite/sdr-theory';
 import { FalseNegativeSim, FalsePositiveSim, UnionSim, runChunked, type ChunkedSim, type SimResult } from '../models/dendrite/sdr-simulate';
@@ -138,6 +140,10 @@ export const sdrExperiment: Experiment<SdrSpec> = {
         logY: sweep.logY,
         series: sweep.series.map((s) => ({ name: s.name, x: s.points.map((p) => p.x), y: s.points.map((p) => p.y) })),
       });
+      if (sweep.table) {
+        const { columns, rows } = sweep.table;
+        fs.writeFileSync(ctx.tracePath(`sweep-${id}.csv`), [columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+      }
       done += spec.simulation.chunk;
       ctx.progress(done / work, `sweep ${id}`);
       await ctx.checkpoint();
