@@ -87,10 +87,9 @@ export const mlpExperiment: Experiment<MlpSpec> = {
     // (1) Data and the seeded validation split.
     const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
     const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
-    const sizeProblems = [
-      ...splitProblems(data.train.count, spec.data.validation).map((p) => ({ path: ['data', ...p.path], message: p.message })),
-      ...batchProblems(splitSizes(data.train.count, spec.data.validation).train, spec.train.batchSize),
-    ];
+    // A data.dir folder's size is known only now (the built-in copies were checked with the spec).
+    const sizeProblems = splitProblems(data.train.count, spec.data.validation).map((p) => ({ path: ['data', ...p.path], message: p.message }));
+    if (!sizeProblems.length) sizeProblems.push(...batchProblems(splitSizes(data.train.count, spec.data.validation).train, spec.train.batchSize));
     if (sizeProblems.length) throw new InputError(sizeProblems.map((p) => `${p.path.join('.')}: ${p.message} (${data.train.count} training images in ${data.source})`));
     const split = splitTrainValidation(data.train.count, spec.data.validation, ctx.rng.fork('split'));
     const features = data.train.rows * data.train.cols;
