@@ -15,6 +15,11 @@ const sdr = 'kind: dendrite.sdr\n';
 const mlp = 'kind: dense.mlp\n';
 const xor = 'kind: sfq.xor\n';
 const circuit = (tran: string) => `kind: sfq.circuit\nnetlistText: |\n  R1 1 0 1\n  ${tran}\n`;
+/** A dendrite.sdr spec with one check of a kind, its fields on line 2. */
+const check = (kind: string, fields: string) => `${sdr}checks: { ${kind}: [{ ${fields} }] }\n`;
+/** A dense.mlp spec on the packaged MNIST digits (8,576 training images), with more data fields. */
+const mnist = (fields: string) => `${mlp}data: { name: mnist, ${fields} }\n`;
+const rerunAt42 = 'calibration: { rerun: true, temperatures: [4.2] }\n';
 const cases: { name: string; text: string; file?: string; expect: RegExp[] }[] = [
   { name: 'a YAML syntax error (unclosed list)', text: `${sdr}sweeps: [n, s\n`, expect: [/line \d+, column \d+/] },
   { name: 'a YAML indentation error', text: `${sdr}simulation:\n  trials: 5\n   confidence: 0.9\n`, expect: [/line 3/] },
@@ -45,18 +50,18 @@ const cases: { name: string; text: string; file?: string; expect: RegExp[] }[] =
   { name: 'several problems at once (all listed)', text: `${sdr}seed: -2\ndevice: tpu\nbogus: 1\n`, expect: [/3 problems/, /^seed: /m, /^device: /m, /^bogus: unknown key/m] },
   { name: 'a GPU device for an event-engine kind', text: `${sdr}device: cuda\n`, expect: [/device: "cuda" is not used by dendrite\.sdr/] },
   { name: 'a JSON spec with a syntax error', text: '{ "kind": "dendrite.sdr", "seed": 1,, }', file: 'bad.neurite.json', expect: [/line 1, column/] },
-  // dendrite.sdr: the relations the formulas and the simulation need (1 ≤ θ ≤ s ≤ n, a ≤ n; s ≤ a for false negatives)
-  { name: 'a false-positive threshold above the synapse count', text: `${sdr}checks: { falsePositive: [{ n: 300, a: 64, s: 24, theta: 30 }] }\n`, expect: [/^checks\.falsePositive\[0\]\.theta: theta \(30\) cannot exceed s \(24\).* \(line 2, column 58\)/m] },
-  { name: 'a false-negative threshold above the synapse count', text: `${sdr}checks: { falseNegative: [{ n: 2048, a: 64, s: 24, theta: 25, v: 8 }] }\n`, expect: [/^checks\.falseNegative\[0\]\.theta: theta \(25\) cannot exceed s \(24\)/m] },
-  { name: 'a union threshold above the synapse count', text: `${sdr}checks: { union: [{ n: 2048, a: 40, s: 24, theta: 40, M: 20 }] }\n`, expect: [/^checks\.union\[0\]\.theta: theta \(40\) cannot exceed s \(24\)/m] },
-  { name: 'a threshold of zero', text: `${sdr}checks: { falsePositive: [{ n: 300, a: 64, s: 24, theta: 0 }] }\n`, expect: [/^checks\.falsePositive\[0\]\.theta: a threshold of 0 makes every pattern activate the segment/m] },
-  { name: 'more synapses than cells', text: `${sdr}checks: { falsePositive: [{ n: 20, a: 10, s: 24, theta: 12 }] }\n`, expect: [/^checks\.falsePositive\[0\]\.s: s \(24\) cannot exceed n \(20\)/m] },
-  { name: 'a false-negative segment larger than its pattern', text: `${sdr}checks: { falseNegative: [{ n: 2048, a: 20, s: 24, theta: 12, v: 8 }] }\n`, expect: [/^checks\.falseNegative\[0\]\.s: s \(24\) cannot exceed a \(20\)/m] },
+  // dendrite.sdr: what the formulas and the simulation need (1 ≤ θ ≤ s ≤ n, a ≤ n; s ≤ a for false negatives)
+  { name: 'θ above s (false positive)', text: check('falsePositive', 'n: 300, a: 64, s: 24, theta: 30'), expect: [/^checks\.falsePositive\[0\]\.theta: theta \(30\) cannot exceed s \(24\).*column 58/m] },
+  { name: 'θ above s (false negative)', text: check('falseNegative', 'n: 2048, a: 64, s: 24, theta: 25, v: 8'), expect: [/^checks\.falseNegative\[0\]\.theta: theta \(25\) cannot exceed s \(24\)/m] },
+  { name: 'θ above s (union)', text: check('union', 'n: 2048, a: 40, s: 24, theta: 40, M: 20'), expect: [/^checks\.union\[0\]\.theta: theta \(40\) cannot exceed s \(24\)/m] },
+  { name: 'a threshold of zero', text: check('falsePositive', 'n: 300, a: 64, s: 24, theta: 0'), expect: [/^checks\.falsePositive\[0\]\.theta: a threshold of 0 makes every pattern/m] },
+  { name: 'more synapses than cells', text: check('falsePositive', 'n: 20, a: 10, s: 24, theta: 12'), expect: [/^checks\.falsePositive\[0\]\.s: s \(24\) cannot exceed n \(20\)/m] },
+  { name: 'a false-negative s above a', text: check('falseNegative', 'n: 2048, a: 20, s: 24, theta: 12, v: 8'), expect: [/^checks\.falseNegative\[0\]\.s: s \(24\) cannot exceed a \(20\)/m] },
   // dense.mlp: the data set's size, the validation split and the batch (built-in copies have known sizes)
-  { name: 'a validation split that holds out no image', text: `${mlp}data: { name: mnist, trainLimit: 5, validation: 0.05 }\n`, expect: [/^data\.validation: holds out no image: round\(5 × 0\.05\) = 0.* \(line 2, column \d+\)/m] },
-  { name: 'a validation split that leaves no training image', text: `${mlp}data: { name: mnist, trainLimit: 1, validation: 0.5 }\n`, expect: [/^data\.validation: leaves no training image/m] },
-  { name: 'a batch larger than the training images', text: `${mlp}data: { name: mnist, trainLimit: 50 }\ntrain: { batchSize: 64 }\n`, expect: [/^train\.batchSize: a batch of 64 is more than the 45 training images \(after the validation split\) \(line 3, column 21\)/m] },
-  { name: 'a batch larger than the packaged MNIST training part', text: `${mlp}data: { name: mnist }\ntrain: { batchSize: 8000 }\n`, expect: [/^train\.batchSize: a batch of 8000 is more than the 7718 training images/m] },
+  { name: 'a validation split holding out no image', text: mnist('trainLimit: 5, validation: 0.05'), expect: [/^data\.validation: holds out no image: round\(5 × 0\.05\) = 0.*line 2, /m] },
+  { name: 'a validation split that leaves no training image', text: mnist('trainLimit: 1, validation: 0.5'), expect: [/^data\.validation: leaves no training image/m] },
+  { name: 'a batch above the training part', text: `${mnist('trainLimit: 50')}train: { batchSize: 64 }\n`, expect: [/^train\.batchSize: a batch of 64 is more than the 45 .*line 3, column 21/m] },
+  { name: 'a batch larger than the packaged MNIST training part', text: `${mnist('validation: 0.1')}train: { batchSize: 8000 }\n`, expect: [/^train\.batchSize: a batch of 8000 is more than the 7718 training/m] },
   { name: 'a mirror without download', text: `${mlp}data: { mirror: "http://127.0.0.1/x" }\n`, expect: [/^data\.mirror: a mirror is only used with data\.download: true \(line 2/m] },
   { name: 'a download together with a data folder', text: `${mlp}data: { dir: ./x, download: true }\n`, expect: [/^data\.download: cannot download when data\.dir is given/m] },
   // sfq.circuit: the netlist is read and built before any work (.tran needs stop ≥ two steps)
@@ -64,11 +69,11 @@ const cases: { name: string; text: string; file?: string; expect: RegExp[] }[] =
   { name: 'a circuit without a positive time step', text: circuit('.tran 0 10p'), expect: [/netlistText:2:\d+: \.tran time step must be > 0/] },
   { name: 'a netlist file that does not exist', text: 'kind: sfq.circuit\nnetlist: nope.cir\n', expect: [/^netlist: cannot read .*nope\.cir: ENOENT/m] },
   // sfq.xor: the behavioural sweeps stay on the calibrated tables; "on" weights above "off"
-  { name: 'an "on" weight of the temperature plot at or below the "off" weight', text: `${xor}sweeps: { weights: [82, 40] }\n`, expect: [/^sweeps\.weights\[1\]: an "on" weight \(40 µA\) must be above iwOff \(50 µA\)/m] },
-  { name: 'a hidden-threshold sweep below the calibrated table', text: `${xor}sweeps: { ithHidden: { from: 30, to: 85 } }\n`, expect: [/^sweeps\.ithHidden\.from: 30 µA is below the calibrated 45–85 µA of the neuron table/m] },
-  { name: 'an output-threshold sweep above the calibrated table', text: `${xor}sweeps: { ithOut: { from: 70, to: 99 } }\n`, expect: [/^sweeps\.ithOut\.to: 99 µA is above the calibrated 70–95 µA/m] },
+  { name: 'an "on" weight at or below the "off" weight', text: `${xor}sweeps: { weights: [82, 40] }\n`, expect: [/^sweeps\.weights\[1\]: an "on" weight \(40 µA\) must be above iwOff \(50 µA\)/m] },
+  { name: 'a hidden-threshold sweep below the table', text: `${xor}sweeps: { ithHidden: { from: 30, to: 85 } }\n`, expect: [/^sweeps\.ithHidden\.from: 30 µA is below the calibrated 45–85 µA/m] },
+  { name: 'an output-threshold sweep above the table', text: `${xor}sweeps: { ithOut: { from: 70, to: 99 } }\n`, expect: [/^sweeps\.ithOut\.to: 99 µA is above the calibrated 70–95 µA/m] },
   { name: 'a temperature sweep outside the shipped calibration', text: `${xor}sweeps: { temperature: [0.5, 4.2] }\n`, expect: [/^sweeps\.temperature\[0\]: 0\.5 K lies outside the calibrated 1–8 K/m] },
-  { name: 'a temperature sweep outside a rerun calibration', text: `${xor}calibration: { rerun: true, temperatures: [4.2] }\nsweeps: { temperature: [4.2, 6] }\n`, expect: [/^sweeps\.temperature\[1\]: 6 K lies outside the calibrated 4\.2–4\.2 K \(calibration\.temperatures\)/m] },
+  { name: 'a temperature outside a rerun', text: `${xor}${rerunAt42}sweeps: { temperature: [6] }\n`, expect: [/^sweeps\.temperature\[0\]: 6 K lies outside the calibrated 4\.2–4\.2 K/m] },
 ];
 
 describe('malformed specs', () => {

@@ -43,13 +43,13 @@ describe('dense.mlp experiment', () => {
     assert.ok(Math.abs(correct - summary.metrics.test_accuracy * 500) <= 1, `${correct}/500 vs ${summary.metrics.test_accuracy}`);
   });
 
-  it('rejects a bad model or training section before any work, with the path of each problem', () => {
+  it('rejects a bad model or training section before any work, with the path (and --set) of each problem', () => {
     const out = tempDir('neurite-mlp-bad-');
     const r = cli(['run', sample, '--out', out, '--set', 'model.hidden=[0]', '--set', 'train.lrr=1', '--set', 'train.batchSize=-4']);
     assert.strictEqual(r.code, 2);
-    assert.match(r.stderr, /model\.hidden\[0\]: /);
-    assert.match(r.stderr, /train\.lrr: unknown key/);
-    assert.match(r.stderr, /train\.batchSize: /);
+    assert.match(r.stderr, /--set model\.hidden=\[0\]: model\.hidden\[0\]: /);
+    assert.match(r.stderr, /--set train\.lrr=1: unknown key/);
+    assert.match(r.stderr, /--set train\.batchSize=-4: /);
     assert.deepStrictEqual(fs.readdirSync(out), []);
   });
 
