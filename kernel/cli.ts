@@ -3,7 +3,7 @@
  * Exit codes: 0 ok, 1 run failed, 2 bad input (messages on stderr).
  */
 import { InputError } from './core/errors';
-import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, type Command } from './cli/io';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, HelpRequest, usageLine, type Command } from './cli/io';
 import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './cli/inspect';
 import { runCommand } from './cli/run';
 import { sweepCommand } from './cli/sweep';
@@ -22,12 +22,13 @@ export const commands: Record<string, Command> = {
 };
 
 function help(): string {
-  const lines = Object.values(commands).map((c) => `  neurite ${c.usage}\n      ${c.summary}`);
-  return `neurite — neuroscience-inspired experiments\n\nusage:\n${lines.join('\n')}\n`;
+  const lines = Object.values(commands).flatMap((c) => c.synopses.map((s) => `  neurite ${usageLine(s)}\n      ${s.summary}`));
+  return `neurite — neuroscience-inspired experiments\n\nusage:\n${lines.join('\n')}\n  neurite --version\n\n\`neurite <command> --help\` (or \`neurite help <command>\`) explains one command.\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length && commands[rest[0]]) return main([...rest, '--help']);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(help());
     return name ? EXIT_OK : EXIT_BAD_INPUT;
@@ -41,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new InputError([`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')}`]);
     return await command.run(rest);
   } catch (e) {
+    if (e instanceof HelpRequest) {
+      process.stdout.write(e.text);
+      return EXIT_OK;
+    }
     if (e instanceof InputError) {
       process.stderr.write(`neurite ${name}: ${e.message}\n`);
       return EXIT_BAD_INPUT;

@@ -4,13 +4,25 @@ import * as path from 'path';
 import { InputError } from '../core/errors';
 import { experiments, jsonSchemaFor, jsonSchemaForAll } from '../experiments/registry';
 import { listRuns, readMetrics, runInfo, runsRoot } from '../runs/store';
-import { EXIT_OK, parse, printJson, type Command } from './io';
+import { EXIT_OK, parse, positionalError, printJson, synopsis, type Command } from './io';
+
+const json = { type: 'boolean', help: 'print JSON instead of text' } as const;
+const out = { type: 'string', value: 'DIR', help: 'folder of run folders (default: .neurite/runs in the current folder)' } as const;
+
+const experimentsSyn = synopsis({ name: 'experiments', args: '', summary: 'List the experiment kinds, one line each.', flags: { json } });
+const schemaSyn = synopsis({
+  name: 'schema',
+  args: '<kind>',
+  summary: "Print a kind's spec as JSON Schema (every field, its default and meaning).",
+  flags: { all: { type: 'boolean', help: 'one schema for every kind, chosen by "kind" (what editors use), instead of one kind' } },
+});
+const runsSyn = synopsis({ name: 'runs', args: '', summary: 'List the runs in the run store, newest first, with their status.', flags: { out, json } });
+const showSyn = synopsis({ name: 'show', args: '<run-id|dir>', summary: "Show a run's spec, status, summary and metrics; a run is its folder, its id, or a unique part of the id.", flags: { out, json } });
 
 export const experimentsCommand: Command = {
-  usage: 'experiments [--json]',
-  summary: 'list experiment kinds',
+  synopses: [experimentsSyn],
   async run(argv) {
-    const { values } = parse(argv, { json: { type: 'boolean' } }, this.usage);
+    const { values } = parse(argv, experimentsSyn);
     if (values.json) printJson(experiments.map(({ kind, title, description, engine, paper }) => ({ kind, title, description, engine, paper })));
     else {
       const w = Math.max(...experiments.map((e) => e.kind.length));
@@ -21,22 +33,20 @@ export const experimentsCommand: Command = {
 };
 
 export const schemaCommand: Command = {
-  usage: 'schema <kind> | schema --all',
-  summary: "print a kind's spec JSON Schema",
+  synopses: [schemaSyn],
   async run(argv) {
-    const { values, positionals } = parse(argv, { all: { type: 'boolean' } }, this.usage);
+    const { values, positionals } = parse(argv, schemaSyn);
     if (values.all) printJson(jsonSchemaForAll());
     else if (positionals.length === 1) process.stdout.write(JSON.stringify(jsonSchemaFor(positionals[0]), null, 2) + '\n');
-    else throw new InputError([`expected one kind`, `usage: neurite ${this.usage}`]);
+    else throw positionalError(schemaSyn, 'expected one kind (or --all)');
     return EXIT_OK;
   },
 };
 
 export const runsCommand: Command = {
-  usage: 'runs [--out DIR] [--json]',
-  summary: 'list runs in the run store',
+  synopses: [runsSyn],
   async run(argv) {
-    const { values } = parse(argv, { out: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
+    const { values } = parse(argv, runsSyn);
     const runs = listRuns(values.out ? path.resolve(values.out) : runsRoot(process.cwd()));
     if (values.json) printJson(runs.map(({ summary: _s, ...r }) => r));
     else if (runs.length === 0) process.stdout.write('no runs yet\n');
@@ -46,11 +56,10 @@ export const runsCommand: Command = {
 };
 
 export const showCommand: Command = {
-  usage: 'show <run-id|dir> [--out DIR] [--json]',
-  summary: "show a run's spec, summary and last metrics",
+  synopses: [showSyn],
   async run(argv) {
-    const { values, positionals } = parse(argv, { out: { type: 'string' }, json: { type: 'boolean' } }, this.usage);
-    if (positionals.length !== 1) throw new InputError([`expected one run`, `usage: neurite ${this.usage}`]);
+    const { values, positionals } = parse(argv, showSyn);
+    if (positionals.length !== 1) throw positionalError(showSyn, 'expected one run');
     const dir = findRun(positionals[0], values.out ? path.resolve(values.out) : runsRoot(process.cwd()));
     const info = runInfo(dir);
     if (values.json) {

@@ -4,28 +4,28 @@ import { InputError } from '../core/errors';
 import { deviceRequests, type DeviceRequest } from '../protocol/types';
 import { startRun } from '../runs/runner';
 import { logText } from '../runs/store';
-import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, seedFlag, type Command } from './io';
+import { EXIT_OK, EXIT_RUN_FAILED, parse, positionalError, printJson, seedFlag, synopsis, type Command } from './io';
 import { ProgressDisplay } from './progress';
 
-const usage = 'run <spec> [--set path=value …] [--seed N] [--device D] [--out DIR] [--json]';
+const runSyn = synopsis({
+  name: 'run',
+  args: '<spec>',
+  summary: 'Run an experiment spec (YAML or JSON) and write a run folder. Exit 0 ok, 1 run failed or cancelled, 2 bad input.',
+  flags: {
+    set: { type: 'string', multiple: true, value: 'path=value', help: 'override a spec field; the value is YAML, e.g. --set simulation.trials=1e6' },
+    seed: { type: 'string', value: 'N', help: "the run's seed, an integer in [0, 4294967295] (overrides the spec's)" },
+    device: { type: 'string', value: 'auto|cpu|cuda|webgpu', help: 'where dense models execute (overrides the spec\'s)' },
+    out: { type: 'string', value: 'DIR', help: 'folder of run folders (default: .neurite/runs in the current folder)' },
+    json: { type: 'boolean', help: 'print the summary as one JSON object, the last line of stdout' },
+    quiet: { type: 'boolean', short: 'q', help: 'no progress bar and no log lines' },
+  },
+});
 
 export const runCommand: Command = {
-  usage,
-  summary: 'run an experiment spec and write a run folder',
+  synopses: [runSyn],
   async run(argv) {
-    const { values, positionals } = parse(
-      argv,
-      {
-        set: { type: 'string', multiple: true },
-        seed: { type: 'string' },
-        device: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
-      usage,
-    );
-    if (positionals.length !== 1) throw new InputError([`expected one spec file, got ${positionals.length}`, `usage: neurite ${usage}`]);
+    const { values, positionals } = parse(argv, runSyn);
+    if (positionals.length !== 1) throw positionalError(runSyn, `expected one spec file, got ${positionals.length}`);
     const seed = seedFlag(values.seed);
     const device = values.device;
     if (device !== undefined && !(deviceRequests as readonly string[]).includes(device)) {
@@ -33,12 +33,6 @@ export const runCommand: Command = {
     }
     const display = new ProgressDisplay(process.stderr, path.basename(positionals[0]));
     const abort = new AbortController();
-    const onSigint = () => {
-      display.line('interrupt: cancelling at the next step boundary (press again to force)');
-      process.off('SIGINT', onSigint);
-      abort.abort();
-    };
-    process.on('SIGINT', onSigint);
     const started = startRun(
       {
         workspace: process.cwd(),
@@ -56,6 +50,13 @@ export const runCommand: Command = {
       },
       abort.signal,
     );
+    // Only once the spec is valid and the run exists (bad input throws above, leaving no handler).
+    const onSigint = () => {
+      display.line('interrupt: cancelling at the next step boundary (press again to force)');
+      process.off('SIGINT', onSigint);
+      abort.abort();
+    };
+    process.on('SIGINT', onSigint);
     if (!values.quiet) display.line(`run ${started.runId} → ${path.relative(process.cwd(), started.dir) || started.dir}`);
     const summary = await started.done;
     process.off('SIGINT', onSigint);

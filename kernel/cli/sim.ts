@@ -9,16 +9,24 @@ import { InputError } from '../core/errors';
 import { Rng } from '../core/rng';
 import { buildCircuit } from '../circuits/netlist/build';
 import { Transient } from '../circuits/transient';
-import { EXIT_OK, parse, seedFlag, type Command } from './io';
+import { EXIT_OK, parse, positionalError, seedFlag, synopsis, type Command } from './io';
 
-const usage = 'sim <netlist.cir> [-o out.csv] [--seed N] [--quiet]';
+const simSyn = synopsis({
+  name: 'sim',
+  args: '<netlist.cir>',
+  summary: 'Simulate a superconducting circuit netlist (JoSIM-compatible) and write its .print columns as CSV.',
+  flags: {
+    output: { type: 'string', short: 'o', value: 'out.csv', help: 'write the CSV to this file (default: stdout)' },
+    seed: { type: 'string', value: 'N', help: 'seed of the thermal noise sources (default: 1)' },
+    quiet: { type: 'boolean', short: 'q', help: 'no statistics line on stderr' },
+  },
+});
 
 export const simCommand: Command = {
-  usage,
-  summary: 'simulate a superconducting circuit netlist (JoSIM-compatible) and write CSV',
+  synopses: [simSyn],
   async run(argv) {
-    const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, seed: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } }, usage);
-    if (positionals.length !== 1) throw new InputError([`expected one netlist file, got ${positionals.length}`, `usage: neurite ${usage}`]);
+    const { values, positionals } = parse(argv, simSyn);
+    if (positionals.length !== 1) throw positionalError(simSyn, `expected one netlist file, got ${positionals.length}`);
     const file = positionals[0];
     const seed = seedFlag(values.seed) ?? 1;
     let text: string;

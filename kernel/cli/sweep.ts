@@ -17,44 +17,55 @@ import { overridesText, planSweep } from '../sweeps/plan';
 import { batchScript } from '../sweeps/slurm';
 import { findSweep, sweepsRoot, trialRunsDir, trialStates } from '../sweeps/store';
 import { startTrial } from '../sweeps/trial';
-import { EXIT_OK, EXIT_RUN_FAILED, parse, printJson, type Command } from './io';
+import { EXIT_OK, EXIT_RUN_FAILED, parse, positionalError, printJson, synopsis, type Command } from './io';
 import { SweepDisplay, printReport, printTable } from './sweep-display';
 
-const usage =
-  'sweep <spec> [--executor local|slurm] [--jobs N] [--set path=value …] [--partition P] [--time T] [--cpus N] [--mem M] [--detach] [--dry-run] [--out DIR] [--json] [-q]\n' +
-  '  neurite sweep status|collect|cancel <sweep-id|dir> [--out DIR] [--json]';
+const json = { type: 'boolean', help: 'print JSON instead of text' } as const;
+const out = { type: 'string', value: 'DIR', help: 'folder of sweep folders (default: .neurite/sweeps in the current folder)' } as const;
+
+const start = synopsis({
+  name: 'sweep',
+  args: '<spec>',
+  summary:
+    'Run the trials of a spec\'s sweep block (grid × cases × random samples), or resume them, on local cores or a Slurm job array. ' +
+    'Every trial is validated first. See also: neurite sweep status|collect|cancel --help.',
+  flags: {
+    executor: { type: 'string', value: 'local|slurm', default: 'local', help: 'where trials run' },
+    jobs: { type: 'string', value: 'N', help: 'trials at once (local: default one per core; slurm: the array throttle)' },
+    set: { type: 'string', multiple: true, value: 'path=value', help: 'override a field of the base spec; the value is YAML' },
+    partition: { type: 'string', value: 'P', help: 'Slurm partition (slurm only)' },
+    time: { type: 'string', value: 'T', help: 'Slurm time limit per trial, e.g. 00:30:00 (slurm only)' },
+    cpus: { type: 'string', value: 'N', help: 'CPUs per trial (slurm only)' },
+    mem: { type: 'string', value: 'M', help: 'memory per trial, e.g. 4G (slurm only)' },
+    detach: { type: 'boolean', help: 'submit and return without waiting (slurm only)' },
+    'dry-run': { type: 'boolean', help: 'plan and validate only: list the trials (local) or print the batch script (slurm)' },
+    out,
+    json,
+    quiet: { type: 'boolean', short: 'q', help: 'no progress display' },
+  },
+});
+const manageSummary = {
+  status: 'Show where each trial of a sweep stands.',
+  collect: 'Gather the finished trials of a sweep into its table (CSV and JSON).',
+  cancel: 'Cancel a sweep: running trials stop at their next checkpoint, queued ones never start.',
+} as const;
+const manageSyn = (sub: keyof typeof manageSummary) => synopsis({ name: `sweep ${sub}`, args: '<sweep-id|dir>', summary: manageSummary[sub], flags: { out, json } });
+const manageSyns = { status: manageSyn('status'), collect: manageSyn('collect'), cancel: manageSyn('cancel') };
+const trialSyn = synopsis({ name: 'sweep trial', args: '<sweep-dir> <index>', summary: 'Run one trial of a planned sweep (what a local worker or a Slurm array task runs).', flags: {} });
 
 export const sweepCommand: Command = {
-  usage,
-  summary: 'run many trials of one spec (its sweep block) on local cores or a Slurm cluster; resume, status, collect, cancel',
+  synopses: [start, manageSyns.status, manageSyns.collect, manageSyns.cancel, trialSyn],
   async run(argv) {
     const sub = argv[0];
     if (sub === 'status' || sub === 'collect' || sub === 'cancel') return manage(sub, argv.slice(1));
     if (sub === 'trial') return trial(argv.slice(1));
-    return start(argv);
+    return startSweep(argv);
   },
 };
 
-async function start(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      executor: { type: 'string', default: 'local' },
-      jobs: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      partition: { type: 'string' },
-      time: { type: 'string' },
-      cpus: { type: 'string' },
-      mem: { type: 'string' },
-      detach: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-    },
-    usage,
-  );
-  if (positionals.length !== 1) throw new InputError([`expected one spec file, got ${positionals.length}`, `usage: neurite ${usage}`]);
+async function startSweep(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, start);
+  if (positionals.length !== 1) throw positionalError(start, `expected one spec file, got ${positionals.length}`);
   const executor = values.executor;
   if (executor !== 'local' && executor !== 'slurm') throw new InputError([`--executor: expected local or slurm, got "${executor}"`]);
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
@@ -119,9 +130,8 @@ function slurmFlags(values: { partition?: string; time?: string; cpus?: string; 
 }
 
 async function manage(sub: 'status' | 'collect' | 'cancel', argv: string[]): Promise<number> {
-  const u = `sweep ${sub} <sweep-id|dir> [--out DIR] [--json]`;
-  const { values, positionals } = parse(argv, { out: { type: 'string' }, json: { type: 'boolean' } }, u);
-  if (positionals.length !== 1) throw new InputError([`expected one sweep`, `usage: neurite ${u}`]);
+  const { values, positionals } = parse(argv, manageSyns[sub]);
+  if (positionals.length !== 1) throw positionalError(manageSyns[sub], 'expected one sweep');
   const dir = findSweep(positionals[0], values.out ? path.resolve(values.out) : sweepsRoot(process.cwd()));
   if (sub === 'cancel') {
     const done = await cancelSweep(dir);
@@ -148,9 +158,8 @@ async function manage(sub: 'status' | 'collect' | 'cancel', argv: string[]): Pro
 
 /** A worker: one trial, in process; progress to the controller over IPC when there is one. */
 async function trial(argv: string[]): Promise<number> {
-  const u = 'sweep trial <sweep-dir> <index>';
-  const { positionals } = parse(argv, {}, u);
-  if (positionals.length !== 2 || !/^\d+$/.test(positionals[1])) throw new InputError([`expected a sweep folder and a trial index`, `usage: neurite ${u}`]);
+  const { positionals } = parse(argv, trialSyn);
+  if (positionals.length !== 2 || !/^\d+$/.test(positionals[1])) throw positionalError(trialSyn, 'expected a sweep folder and a trial index');
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.on('SIGINT', stop);

@@ -1,5 +1,5 @@
 /**
- * Small statistics for comparing runs with a reference: mean, sample variance, Student's t
+ * Small statistics for comparing runs with a reference: mean, median, sample variance, Student's t
  * distribution (through the regularized incomplete beta function) and Welch's two-sample t-test.
  */
 
@@ -7,6 +7,13 @@ export function mean(xs: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
   return s / xs.length;
+}
+
+/** The middle value; for an even count the mean of the middle two (numpy.median's convention). */
+export function median(xs: ArrayLike<number>): number {
+  const sorted = Float64Array.from(xs).sort();
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
 /** Unbiased sample variance (n − 1). */

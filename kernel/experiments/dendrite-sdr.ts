@@ -6,8 +6,10 @@
  * Method: (1) compute the exact false-positive, false-negative and union error probabilities
  * of a dendritic segment at the check points; (2) estimate each by Monte Carlo with random
  * SDRs and segments and test that theory lies inside the simulation's confidence interval;
- * (3) trace the paper's five sweeps (effect of n, of s, noise robustness, unions, threshold).
+ * (3) trace the paper's sweeps (effect of n, of s, noise robustness, unions, the threshold
+ * trade-off of one segment, and the optimal-threshold figure: median P_FP over the paper's grid).
  */
+import * as fs from 'fs';
 import { z } from 'zod';
 import { falseNegative, falsePositive, unionFalsePositive, unionFalsePositiveExact } from '../models/dendrite/sdr-theory';
 import { FalseNegativeSim, FalsePositiveSim, UnionSim, runChunked, type ChunkedSim, type SimResult } from '../models/dendrite/sdr-simulate';
@@ -21,16 +23,18 @@ const segment = {
   n: count('Cells in the population.', 1_000_000),
   a: count('Active cells in each pattern.', 1_000_000),
   s: count('Synapses on the segment.', 10_000),
-  theta: z.int().min(0).max(10_000).describe('Segment threshold θ: it is active with ≥ θ active synapses.'),
+  theta: z.int().min(1, 'a threshold of 0 makes every pattern activate the segment; θ ≥ 1').max(10_000).describe('Segment threshold θ (1 ≤ θ ≤ s): it is active with ≥ θ active synapses.'),
 };
 const fp = z.strictObject(segment);
 const fn = z.strictObject({ ...segment, v: z.int().min(0).max(1_000_000).describe('Active cells replaced by noise.') });
 const union = z.strictObject({ ...segment, M: count('Patterns stored on one segment.', 100_000) });
 
-/** Every check must describe a drawable configuration; say which number breaks it. */
+/** Every check must describe a drawable configuration with a reachable threshold; say which number breaks it. */
 const sane = <T extends z.infer<typeof fp>>(c: T, ctx: z.RefinementCtx) => {
   if (c.a > c.n) ctx.addIssue({ code: 'custom', path: ['a'], message: `a (${c.a}) cannot exceed n (${c.n})` });
   if (c.s > c.n) ctx.addIssue({ code: 'custom', path: ['s'], message: `s (${c.s}) cannot exceed n (${c.n})` });
+  // θ > s: no pattern can reach the threshold, so every error rate is 0 or 1 by construction.
+  if (c.theta > c.s) ctx.addIssue({ code: 'custom', path: ['theta'], message: `theta (${c.theta}) cannot exceed s (${c.s}): the segment never sees more than s active synapses` });
 };
 
 export const sdrSpec = defineSpec('dendrite.sdr', {
@@ -136,6 +140,10 @@ export const sdrExperiment: Experiment<SdrSpec> = {
         logY: sweep.logY,
         series: sweep.series.map((s) => ({ name: s.name, x: s.points.map((p) => p.x), y: s.points.map((p) => p.y) })),
       });
+      if (sweep.table) {
+        const { columns, rows } = sweep.table;
+        fs.writeFileSync(ctx.tracePath(`sweep-${id}.csv`), [columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+      }
       done += spec.simulation.chunk;
       ctx.progress(done / work, `sweep ${id}`);
       await ctx.yieldOrThrowIfCancelled();

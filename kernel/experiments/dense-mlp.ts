@@ -10,7 +10,8 @@
  * loss and accuracy; (5) export the trained model as artifacts/model.onnx.
  */
 import { z } from 'zod';
-import { byteBatches, dataSpec, loadData, splitTrainValidation } from '../data';
+import { InputError } from '../core/errors';
+import { byteBatches, dataProblems, dataSpec, knownTrainingImages, loadData, splitProblems, splitSizes, splitTrainValidation } from '../data';
 import { exportOnnx } from '../dense/export';
 import { Activation, activationKinds, Sequential, type ActivationKind, type Layer } from '../dense/layers/layer';
 import { Linear } from '../dense/layers/linear';
@@ -57,7 +58,17 @@ export const mlpSpec = defineSpec('dense.mlp', {
     .prefault({})
     .describe('Training.'),
   export: z.boolean().default(true).describe('Write the trained model as artifacts/model.onnx (inference graph, logits out).'),
+}).superRefine((s, ctx) => {
+  const problems = dataProblems(s.data).map((p) => ({ path: ['data', ...p.path], message: p.message }));
+  const n = knownTrainingImages(s.data); // a data.dir folder is checked once read, in run()
+  if (!problems.length && n !== undefined) problems.push(...batchProblems(splitSizes(n, s.data.validation).train, s.train.batchSize));
+  for (const p of problems) ctx.addIssue({ code: 'custom', ...p });
 });
+
+/** A batch larger than the training part would silently train on fewer images per step than asked. */
+function batchProblems(train: number, batchSize: number): { path: string[]; message: string }[] {
+  return batchSize > train ? [{ path: ['train', 'batchSize'], message: `a batch of ${batchSize} is more than the ${train} training images (after the validation split)` }] : [];
+}
 
 export type MlpSpec = z.infer<typeof mlpSpec>;
 
@@ -76,6 +87,10 @@ export const mlpExperiment: Experiment<MlpSpec> = {
     // (1) Data and the seeded validation split.
     const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
     const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
+    // A data.dir folder's size is known only now (the built-in copies were checked with the spec).
+    const sizeProblems = splitProblems(data.train.count, spec.data.validation).map((p) => ({ path: ['data', ...p.path], message: p.message }));
+    if (!sizeProblems.length) sizeProblems.push(...batchProblems(splitSizes(data.train.count, spec.data.validation).train, spec.train.batchSize));
+    if (sizeProblems.length) throw new InputError(sizeProblems.map((p) => `${p.path.join('.')}: ${p.message} (${data.train.count} training images in ${data.source})`));
     const split = splitTrainValidation(data.train.count, spec.data.validation, ctx.rng.fork('split'));
     const features = data.train.rows * data.train.cols;
     const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

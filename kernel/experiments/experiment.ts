@@ -22,6 +22,12 @@ export interface Experiment<S extends BaseSpec = any> {
   readonly engine: 'event' | 'dense';
   /** The single source of truth for the spec: validation, defaults, JSON Schema, forms. */
   readonly schema: z.ZodType<S>;
+  /**
+   * Checks of what the spec names rather than holds (a netlist file and its contents): run by
+   * loadSpec before any run folder exists; throws InputError with located problems. `resolvePath`
+   * makes a spec path absolute as the run will.
+   */
+  check?(spec: S, resolvePath: (p: string) => string): void;
   /** The method section, top to bottom. */
   run(spec: S, ctx: RunContext): Promise<ExperimentResult>;
 }

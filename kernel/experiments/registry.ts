@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors';
 import type { Experiment } from './experiment';
-import { formatIssues, type ParsedSpec } from './spec';
+import { formatIssues, type Override, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
@@ -54,10 +54,11 @@ export function jsonSchemaForAll(): Record<string, unknown> {
 }
 
 /**
- * Validate a raw spec object: every problem as `path: message`, before any work.
- * Returns the resolved spec (defaults filled in) and its experiment.
+ * Validate a raw spec object: every problem as `path: message`, before any work (located in the
+ * parsed file, or at the override that set the value). Returns the resolved spec (defaults
+ * filled in) and its experiment.
  */
-export function resolveSpec(raw: unknown, parsed?: ParsedSpec, source?: string): { experiment: Experiment; spec: any } {
+export function resolveSpec(raw: unknown, parsed?: ParsedSpec, source?: string, overrides: Override[] = []): { experiment: Experiment; spec: any } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InputError([`(spec): expected a mapping with at least "kind", got ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}`], source);
   }
@@ -67,6 +68,6 @@ export function resolveSpec(raw: unknown, parsed?: ParsedSpec, source?: string):
   const experiment = findExperiment(kind);
   if (!experiment) throw new InputError([`kind: unknown experiment kind "${kind}"; known kinds: ${experimentKinds().join(', ')}`], source);
   const result = experiment.schema.safeParse(raw);
-  if (!result.success) throw new InputError(formatIssues(result.error.issues, parsed?.locate), source);
+  if (!result.success) throw new InputError(formatIssues(result.error.issues, parsed?.locate, overrides), source);
   return { experiment, spec: result.data };
 }

@@ -50,9 +50,15 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
   paper: 'PAPERS.md §9 — arXiv 2311.10721',
   engine: 'event',
   schema: sfqCircuitSpec,
+  // A netlist that cannot be read or built (bad syntax, .tran stop ≤ step, …) is bad input:
+  // reported with its line and column before a run folder exists.
+  check(spec, resolvePath) {
+    const { text, source } = readNetlist(spec, resolvePath);
+    buildCircuit(text, source);
+  },
   async run(spec, ctx): Promise<ExperimentResult> {
-    // (1) Read and check the netlist; every problem is reported with its line and column.
-    const { text, source } = readNetlist(spec, ctx);
+    // (1) Read and build the netlist (check() found it sound before the run began).
+    const { text, source } = readNetlist(spec, (p) => ctx.resolvePath(p));
     const circuit = buildCircuit(text, source);
     for (const w of circuit.warnings) ctx.log(`${source}: ${w}`, 'warn');
     // (2) Build the phase-mode system and step through time, streaming as we go.
@@ -90,9 +96,9 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
   },
 };
 
-function readNetlist(spec: SfqCircuitSpec, ctx: RunContext): { text: string; source: string } {
+function readNetlist(spec: SfqCircuitSpec, resolvePath: (p: string) => string): { text: string; source: string } {
   if (spec.netlistText !== undefined) return { text: spec.netlistText, source: 'netlistText' };
-  const file = ctx.resolvePath(spec.netlist!);
+  const file = resolvePath(spec.netlist!);
   try {
     return { text: fs.readFileSync(file, 'utf8'), source: spec.netlist! };
   } catch (e) {

@@ -62,10 +62,21 @@ export const sfqXorSpec = defineSpec('sfq.xor', {
     })
     .prefault({}),
 }).superRefine((s, ctx) => {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  // The behavioural sweeps read the calibrated tables; outside them the model holds the edge value.
+  const tables = { ithHidden: (shipped as unknown as Calibration).neuron.hidden.ith, ithOut: (shipped as unknown as Calibration).neuron.output.ith };
   for (const key of ['ithHidden', 'ithOut'] as const) {
-    if (s.sweeps[key].from >= s.sweeps[key].to) ctx.addIssue({ code: 'custom', path: ['sweeps', key, 'to'], message: `must be above from (${s.sweeps[key].from})` });
+    const { from, to } = s.sweeps[key];
+    const [lo, hi] = [Math.min(...tables[key]), Math.max(...tables[key])];
+    if (from >= to) issue(['sweeps', key, 'to'], `must be above from (${from})`);
+    if (from < lo) issue(['sweeps', key, 'from'], `${from} µA is below the calibrated ${lo}–${hi} µA of the neuron table`);
+    if (to > hi) issue(['sweeps', key, 'to'], `${to} µA is above the calibrated ${lo}–${hi} µA of the neuron table`);
   }
-  if (s.network.iwOff >= s.network.iwOn) ctx.addIssue({ code: 'custom', path: ['network', 'iwOff'], message: `must be below iwOn (${s.network.iwOn}): "off" weights pass fewer pulses` });
+  if (s.network.iwOff >= s.network.iwOn) issue(['network', 'iwOff'], `must be below iwOn (${s.network.iwOn}): "off" weights pass fewer pulses`);
+  s.sweeps.weights.forEach((w, i) => w <= s.network.iwOff && issue(['sweeps', 'weights', i], `an "on" weight (${w} µA) must be above iwOff (${s.network.iwOff} µA)`));
+  const calibrated = s.calibration.rerun ? s.calibration.temperatures : (shipped as unknown as Calibration).synapse.map((x) => x.temperature);
+  const [tLo, tHi] = [Math.min(...calibrated), Math.max(...calibrated)];
+  s.sweeps.temperature.forEach((t, i) => (t < tLo || t > tHi) && issue(['sweeps', 'temperature', i], `${t} K lies outside the calibrated ${tLo}–${tHi} K${s.calibration.rerun ? ' (calibration.temperatures)' : ''}`));
 });
 
 export type SfqXorSpec = z.infer<typeof sfqXorSpec>;

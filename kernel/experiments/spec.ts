@@ -78,6 +78,22 @@ function locate(doc: Document, lc: LineCounter, path: (string | number)[], atKey
   return undefined;
 }
 
+/**
+ * A `path=value` override that changed the spec, and how to name it to the user (`--set a.b=3`,
+ * `--seed 4`): a problem at or under its path is its problem, not the spec file's.
+ */
+export interface Override {
+  path: string[];
+  label: string;
+}
+
+/** The overrides of `--set` arguments (or of other `path=value` strings, with their own labels). */
+export function overridesOf(sets: string[], label = (set: string) => `--set ${set}`): Override[] {
+  return sets.filter((set) => set.indexOf('=') > 0).map((set) => ({ path: setPath(set), label: label(set) }));
+}
+
+const setPath = (set: string) => set.slice(0, set.indexOf('=')).split('.');
+
 /** Apply `path=value` overrides (value parsed as YAML, so `3`, `true`, `[1,2]` have types). */
 export function applyOverrides(spec: unknown, sets: string[]): unknown {
   const root = structuredClone(spec ?? {}) as Record<string, unknown>;
@@ -88,7 +104,7 @@ export function applyOverrides(spec: unknown, sets: string[]): unknown {
       problems.push(`--set ${set}: expected path=value, e.g. model.hidden=32`);
       continue;
     }
-    const path = set.slice(0, eq).split('.');
+    const path = setPath(set);
     if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype')) {
       problems.push(`--set ${set}: "${set.slice(0, eq)}" is not a valid path`);
       continue;
@@ -116,22 +132,36 @@ export function applyOverrides(spec: unknown, sets: string[]): unknown {
   return root;
 }
 
-/** Turn zod issues into `path: message` lines (one per unknown key), with line numbers where known. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], locateFn?: ParsedSpec['locate']): string[] {
+/**
+ * Turn zod issues into `path: message` lines (one per unknown key), with line numbers where
+ * known; a problem whose value came from an override names the override instead
+ * (`--set simulation.trials=abc: expected number, received string`).
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], locateFn?: ParsedSpec['locate'], overrides: Override[] = []): string[] {
   const out: string[] = [];
+  const line = (p: (string | number)[], message: string, atKey = false) => {
+    const by = overrideAt(p, overrides);
+    if (by) return `${by.label}: ${by.path.join('.') === p.join('.') ? '' : `${pathText(p)}: `}${message}`;
+    const loc = locateFn?.(p, atKey);
+    return `${pathText(p)}: ${message}${loc ? ` (${loc})` : ''}`;
+  };
   for (const issue of issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    const where = (p: (string | number)[], atKey = false) => {
-      const loc = locateFn?.(p, atKey);
-      return loc ? ` (${loc})` : '';
-    };
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push(`${pathText([...path, key])}: unknown key${where([...path, key], true)}`);
+      for (const key of issue.keys) out.push(line([...path, key], 'unknown key', true));
     } else {
-      out.push(`${pathText(path)}: ${issue.message}${where(path)}`);
+      out.push(line(path, issue.message));
     }
   }
   return out;
+}
+
+/** The last override whose path contains `p` or lies inside it (a whole-spec problem belongs to none). */
+function overrideAt(p: (string | number)[], overrides: Override[]): Override | undefined {
+  if (p.length === 0) return undefined;
+  const at = p.map(String);
+  const nested = (outer: string[], inner: string[]) => outer.length <= inner.length && outer.every((seg, i) => seg === inner[i]);
+  return [...overrides].reverse().find((o) => nested(o.path, at) || nested(at, o.path)); // the last one wins, as when applied
 }
 
 export function pathText(path: (string | number)[]): string {

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../core/errors';
+import { offGridMessage, wholeSteps } from '../spiking/neurons/types';
 import type { SpatialParams } from '../models/spiking/spatial-network';
 import { hammingDistance, paperParams, paperSearch, runSet } from '../models/spiking/spatial-protocol';
 import type { Experiment, ExperimentResult } from './experiment';
@@ -92,6 +93,21 @@ export const spatialSpec = defineSpec('spiking.spatial-stdp', {
     else if (w === s.hammingTable.base) issue(['hammingTable', 'partners', k], 'a partner at Hamming distance 0 from the base is the same word');
   });
   if (s.neuron.tRefMs > 0 && s.neuron.tRefMs < s.dtMs) issue(['neuron', 'tRefMs'], `the refractory period (${s.neuron.tRefMs} ms) is shorter than dt (${s.dtMs} ms), so the step cannot resolve it; use 0 (none) or at least dt`);
+  else if (!wholeSteps(s.neuron.tRefMs, s.dtMs)) issue(['neuron', 'tRefMs'], offGridMessage('the refractory period', s.neuron.tRefMs, s.dtMs));
+  if (s.neuron.vResetMv >= s.neuron.vThreshMv) issue(['neuron', 'vResetMv'], `the reset (${s.neuron.vResetMv} mV) must be below the threshold vThreshMv (${s.neuron.vThreshMv} mV)`);
+  // The relays and learned synapses have sPyNNaker's fixed 1 ms delay, which dt must divide.
+  if (!wholeSteps(1, s.dtMs)) issue(['dtMs'], `dt (${s.dtMs} ms) must divide 1 ms, the delay of the relay and learned synapses`);
+  for (const [path, what, ms] of [
+    [['training', 'teacherDelayMs'], 'the teacher delay', s.training.teacherDelayMs],
+    [['training', 'durationMs'], 'the training run', s.training.durationMs],
+    [['test', 'durationMs'], 'the test run', s.test.durationMs],
+  ] as const) if (!wholeSteps(ms, s.dtMs)) issue([...path], offGridMessage(what, ms, s.dtMs));
+  if (s.stdp.windowMs < s.dtMs) issue(['stdp', 'windowMs'], `the window (${s.stdp.windowMs} ms) is shorter than one step (dt = ${s.dtMs} ms): only simultaneous spikes would pair`);
+  // Input and save spikes after the end of the training run would never be seen.
+  for (const key of ['onesMs', 'zerosMs'] as const) {
+    s.training[key].forEach((t, k) => t >= s.training.durationMs && issue(['training', key, k], `spike at ${t} ms is not before the end of the training run (${s.training.durationMs} ms)`));
+  }
+  if (s.training.saveMs >= s.training.durationMs) issue(['training', 'saveMs'], `the save spike (${s.training.saveMs} ms) must come before the training run ends (${s.training.durationMs} ms)`);
   if (!(s.stdp.wMin < s.stdp.wMax)) issue(['stdp', 'wMax'], `wMax (${s.stdp.wMax}) must be above wMin (${s.stdp.wMin})`);
   if (s.test.inputMs + 2 * s.dtMs >= s.test.durationMs) issue(['test', 'durationMs'], `the test must run past the input (${s.test.inputMs} ms) and two relay steps`);
   if (s.training.teacherMs + s.training.teacherDelayMs >= s.training.durationMs) issue(['training', 'teacherMs'], 'the teacher\'s spike must arrive before the training run ends');

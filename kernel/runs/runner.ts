@@ -11,7 +11,8 @@ import { resolveDenseDevice, type DeviceRequest } from '../dense/providers';
 import { defaultThreads } from '../dense/session';
 import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
-import { applyOverrides, parseSpecText, type ParsedSpec } from '../experiments/spec';
+import { applyOverrides, overridesOf, parseSpecText, type ParsedSpec } from '../experiments/spec';
+import { resolveUserPath } from '../core/paths';
 import type { RunStartParams } from '../protocol/types';
 import { RunContext, type RunSink } from './context';
 import { runsRoot, RunWriter, type RunSummary } from './store';
@@ -46,15 +47,36 @@ export function readRawSpec(req: { specPath?: string; spec?: unknown }, sets: st
   return { raw, parsed };
 }
 
-/** Read, override and validate a spec; throws InputError listing every problem. */
-export function loadSpec(req: Pick<RunStartParams, 'specPath' | 'spec' | 'overrides' | 'seed' | 'device'>): LoadedSpec {
+/** What a run request names: a spec, overrides, and where the spec's relative paths lead. */
+export type SpecRequest = Pick<RunStartParams, 'specPath' | 'spec' | 'overrides' | 'seed' | 'device' | 'baseDir'> & { workspace?: string };
+
+/**
+ * Read, override and validate a spec, and run the kind's checks of what the spec names (files),
+ * all before a run folder exists; throws InputError listing every problem, each at its line in
+ * the spec file or at the `--set` (`--seed`, `--device`) that gave the value.
+ */
+export function loadSpec(req: SpecRequest): LoadedSpec {
+  const overrides = overridesOf(req.overrides ?? []);
   const sets = [...(req.overrides ?? [])];
-  if (req.seed !== undefined) sets.push(`seed=${req.seed}`);
-  if (req.device !== undefined) sets.push(`device=${req.device}`);
+  if (req.seed !== undefined) {
+    sets.push(`seed=${req.seed}`);
+    overrides.push({ path: ['seed'], label: `--seed ${req.seed}` });
+  }
+  if (req.device !== undefined) {
+    sets.push(`device=${req.device}`);
+    overrides.push({ path: ['device'], label: `--device ${req.device}` });
+  }
   const { raw, parsed } = readRawSpec(req, sets);
-  const { experiment, spec } = resolveSpec(raw, parsed, req.specPath);
+  const { experiment, spec } = resolveSpec(raw, parsed, req.specPath, overrides);
   const device = resolveDevice(experiment, spec.device);
+  const baseDir = specBaseDir(req);
+  experiment.check?.(spec, (p) => resolveUserPath(p, baseDir));
   return { experiment, spec, device, specPath: req.specPath ? path.resolve(req.specPath) : undefined };
+}
+
+/** Relative paths in a spec mean what they say where the spec file lives (else the workspace). */
+export function specBaseDir(req: SpecRequest): string {
+  return path.resolve(req.baseDir ?? (req.specPath ? path.dirname(req.specPath) : req.workspace ?? process.cwd()));
 }
 
 /**
@@ -89,8 +111,7 @@ export function startRun(req: RunStartParams, sink: RunSink, signal: AbortSignal
   const { experiment, spec, device, specPath } = loadSpec(req);
   const root = req.outDir ? path.resolve(req.outDir) : runsRoot(req.workspace);
   const name = runName(experiment.kind, spec.name);
-  // Relative paths in a spec mean what they say where the spec file lives.
-  const baseDir = path.resolve(req.baseDir ?? (specPath ? path.dirname(specPath) : req.workspace));
+  const baseDir = specBaseDir(req);
   const writer = RunWriter.create(root, name);
   const startedAt = new Date();
   writer.writeSpec({

@@ -2,10 +2,13 @@
  * Cross-field checks of a `spiking.network` spec, each reported at the field that is wrong:
  * unknown or duplicate names, bad slices, negative delays, a refractory period dt cannot
  * resolve, unbounded or out-of-bound plastic weights, wrong list lengths, unknown monitor
- * targets.
+ * targets; and the numeric relations the step needs: durations, delays and intervals that are
+ * whole numbers of steps (≥ one step where zero means nothing), Poisson rates of at most one
+ * spike per step, start before stop, resets below thresholds.
  */
 import type { z } from 'zod';
 import { neuronModels } from './neurons/registry';
+import { offGridMessage, wholeSteps } from './neurons/types';
 import type { PopulationSpec, ProjectionSpec, StimulusSpec, ValueSpec } from './spec';
 
 export interface NetworkShape {
@@ -14,7 +17,7 @@ export interface NetworkShape {
   populations: PopulationSpec[];
   stimuli: StimulusSpec[];
   projections: ProjectionSpec[];
-  monitors: { spikes: string[]; state: { population: string; variable: string; neurons: number[]; everyMs?: number }[] };
+  monitors: { spikes: string[]; state: { population: string; variable: string; neurons: number[]; everyMs?: number }[]; rateBinMs: number };
 }
 
 /** "P" or "P[a:b]" (either bound may be omitted). */
@@ -41,13 +44,33 @@ export function checkNetwork(spec: NetworkShape, ctx: z.RefinementCtx): void {
     if (s.type === 'bit-pattern' && s.word >= 2 ** s.bits) issue(['stimuli', i, 'word'], `word ${s.word} does not fit in ${s.bits} bits`);
   });
   const known = () => [...sizes.keys()].join(', ');
+  const dt = spec.dtMs;
+  /** A duration the engine turns into steps: at least `min` ms, and a whole number of steps. */
+  const steps = (path: (string | number)[], what: string, ms: number, min: number) => {
+    if (ms < min) issue(path, `${what} (${ms} ms) is shorter than ${min === dt ? `one step (dt = ${dt} ms)` : `${min} ms`}`);
+    else if (!wholeSteps(ms, dt)) issue(path, offGridMessage(what, ms, dt));
+  };
+  steps(['durationMs'], 'the duration', spec.durationMs, dt);
+  spec.stimuli.forEach((s, i) => {
+    if (s.type !== 'poisson') return;
+    // Each step a neuron spikes with probability rate·dt; above one spike per step it would be clipped to 1.
+    if ((s.rateHz * dt) / 1000 > 1) issue(['stimuli', i, 'rateHz'], `${s.rateHz} Hz is more than one spike per step (at most ${1000 / dt} Hz with dt = ${dt} ms)`);
+    steps(['stimuli', i, 'startMs'], 'the start', s.startMs, 0);
+    if (s.stopMs !== undefined) {
+      if (s.stopMs <= s.startMs) issue(['stimuli', i, 'stopMs'], `stop (${s.stopMs} ms) must be after start (${s.startMs} ms)`);
+      else steps(['stimuli', i, 'stopMs'], 'the stop', s.stopMs, 0);
+    }
+  });
 
   spec.populations.forEach((p, i) => {
     const model = neuronModels[p.model];
     const tRef = model.refractoryMs(p.params);
     if (tRef > 0 && tRef < spec.dtMs) {
       issue(['populations', i, 'params', 'tRefMs'], `the refractory period (${tRef} ms) is shorter than dt (${spec.dtMs} ms), so the step cannot resolve it; use 0 (none) or at least dt`);
-    }
+    } else if (!wholeSteps(tRef, dt)) issue(['populations', i, 'params', 'tRefMs'], offGridMessage('the refractory period', tRef, dt));
+    // A reset at or above the threshold would fire the neuron again on every step it is free.
+    const [reset, threshold, resetKey] = p.model === 'izhikevich' ? [p.params.c, p.params.vPeakMv, 'c'] : [p.params.vResetMv, p.params.vThreshMv, 'vResetMv'];
+    if (reset >= threshold) issue(['populations', i, 'params', resetKey], `the reset (${reset} mV) must be below the ${p.model === 'izhikevich' ? 'spike cut-off vPeakMv' : 'threshold vThreshMv'} (${threshold} mV)`);
     if (p.thresholdAdaptation && p.model === 'izhikevich') issue(['populations', i, 'thresholdAdaptation'], 'threshold adaptation applies to the LIF models (izhikevich has a fixed spike cut-off)');
     for (const [v, value] of Object.entries(p.init)) {
       if (!model.variables.includes(v)) issue(['populations', i, 'init', v], `${p.model} has no variable "${v}" (it has ${model.variables.join(', ')})`);
@@ -70,6 +93,7 @@ export function checkNetwork(spec: NetworkShape, ctx: z.RefinementCtx): void {
       return { name: ref.name, n: end - start, population: target.population };
     });
     if (j.delayMs < 0) issue(at('delayMs'), `negative delay (${j.delayMs} ms) in projection ${k}; delays must be ≥ 0`);
+    else if (!wholeSteps(j.delayMs, dt)) issue(at('delayMs'), offGridMessage('the delay', j.delayMs, dt)); // 0: same step, else ≥ one step
     const [pre, post] = ends;
     if (pre && post) {
       const same = pre.name === post.name;
@@ -91,6 +115,7 @@ export function checkNetwork(spec: NetworkShape, ctx: z.RefinementCtx): void {
     if (p) {
       if (!(p.wMin < p.wMax)) issue(at('plasticity', 'wMax'), `wMax (${p.wMax}) must be above wMin (${p.wMin})`);
       if (p.windowMs !== undefined && p.pairing === 'all-to-all') issue(at('plasticity', 'windowMs'), 'a window applies to nearest pairings; all-to-all traces have none');
+      else if (p.windowMs !== undefined && p.windowMs < dt) issue(at('plasticity', 'windowMs'), `the window (${p.windowMs} ms) is shorter than one step (dt = ${dt} ms): only simultaneous spikes would pair`);
       if (typeof j.weight === 'object' && !Array.isArray(j.weight) && 'normal' in j.weight) issue(at('weight'), `unbounded weights: a normal draw can leave [${p.wMin}, ${p.wMax}]; use a uniform range`);
       else if (lowest(j.weight) < p.wMin || highest(j.weight) > p.wMax) issue(at('weight'), `initial weights must lie within [wMin, wMax] = [${p.wMin}, ${p.wMax}]`);
     }
@@ -99,7 +124,9 @@ export function checkNetwork(spec: NetworkShape, ctx: z.RefinementCtx): void {
   spec.monitors.spikes.forEach((n, i) => {
     if (!sizes.has(n)) issue(['monitors', 'spikes', i], `unknown population "${n}" (known: ${known()})`);
   });
+  steps(['monitors', 'rateBinMs'], 'the rate bin', spec.monitors.rateBinMs, dt);
   spec.monitors.state.forEach((m, i) => {
+    if (m.everyMs !== undefined) steps(['monitors', 'state', i, 'everyMs'], 'the sampling interval', m.everyMs, dt);
     const target = sizes.get(m.population);
     if (!target?.population) return void issue(['monitors', 'state', i, 'population'], `unknown population "${m.population}" (known: ${spec.populations.map((p) => p.name).join(', ')})`);
     const model = neuronModels[target.population.model];

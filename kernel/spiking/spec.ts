@@ -19,7 +19,7 @@ export const valueSpec = z
   .union([
     z.number(),
     z.array(z.number()).min(1),
-    z.strictObject({ uniform: z.tuple([z.number(), z.number()]).describe('[low, high): uniform per element') }),
+    z.strictObject({ uniform: z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'expected [low, high] with low < high').describe('[low, high): uniform per element') }),
     z.strictObject({ normal: z.strictObject({ mean: z.number(), sd: z.number().min(0) }).describe('normal per element') }),
     z.strictObject({ linspace: z.tuple([z.number(), z.number()]).describe('[first, last]: evenly spaced over the elements') }),
   ])

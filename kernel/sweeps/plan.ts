@@ -13,8 +13,9 @@ import { InputError } from '../core/errors';
 import { Rng } from '../core/rng';
 import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
-import { applyOverrides, formatIssues } from '../experiments/spec';
-import { readRawSpec, resolveDevice, runName } from '../runs/runner';
+import { resolveUserPath } from '../core/paths';
+import { applyOverrides, formatIssues, overridesOf } from '../experiments/spec';
+import { readRawSpec, resolveDevice, runName, specBaseDir } from '../runs/runner';
 import { MAX_TRIALS, pathSegments, type Distribution, type SweepBlock } from './block';
 
 export interface TrialPlan {
@@ -55,7 +56,8 @@ type Setting = { path: string; value: unknown; ref: (string | number)[] };
 export function planSweep(req: SweepRequest): SweepPlan {
   const source = req.specPath;
   const { raw, parsed } = readRawSpec(req, req.overrides);
-  const { experiment, spec } = resolveSpec(raw, parsed, source); // validates the sweep block too
+  const { experiment, spec } = resolveSpec(raw, parsed, source, overridesOf(req.overrides ?? [])); // validates the sweep block too
+  experiment.check?.(spec, (p) => resolveUserPath(p, specBaseDir(req))); // what the base spec names (a netlist file)
   const block = spec.sweep as SweepBlock | undefined;
   if (!block) {
     throw new InputError(['sweep: the spec has no sweep block; add one, e.g. "sweep: { grid: { seed: [1, 2, 3] } }" (see `neurite schema ' + experiment.kind + '`)'], source);

@@ -25,7 +25,14 @@ export function startTrial(dir: string, index: number, sink: RunSink, signal: Ab
   if (state.status === 'completed' && state.summary) return { skipped: state.summary };
   const outDir = trialRunsDir(dir, index, record.trials.length);
   const baseDir = record.specPath ? path.dirname(record.specPath) : undefined; // relative paths as in the spec file
-  return { started: startRun({ workspace: dir, spec: record.base, overrides: trialSets(trial), outDir, baseDir }, sink, signal) };
+  try {
+    return { started: startRun({ workspace: dir, spec: record.base, overrides: trialSets(trial), outDir, baseDir }, sink, signal) };
+  } catch (e) {
+    // Bad input found before the run could start (a netlist file this trial names is missing):
+    // the trial shows as failed with why, as a run that started and failed would.
+    if (e instanceof InputError) recordFailedAttempt(dir, record, index, e.message);
+    throw e;
+  }
 }
 
 /**

@@ -5,7 +5,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { main } from '../../kernel/cli';
 import { InputError } from '../../kernel/core/errors';
+import { loadSpec } from '../../kernel/runs/runner';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const cliJs = path.join(repoRoot, 'out', 'kernel', 'cli.js');
@@ -96,4 +98,45 @@ export async function inputErrorFrom(p: Promise<unknown>): Promise<InputError> {
     return e;
   }
   assert.fail('expected an InputError');
+}
+
+/**
+ * `neurite <argv>` in this process (kernel/cli.ts main, stdout and stderr captured): as the
+ * compiled CLI behaves, without a Node start per call.
+ */
+export async function runMain(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out.stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((out.stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(argv), ...out };
+  } finally {
+    process.stdout.write = write.stdout;
+    process.stderr.write = write.stderr;
+  }
+}
+
+/**
+ * `neurite run <file> [extra…]` of a malformed spec, in process: asserts exit 2 and that no run
+ * folder was written, and returns stderr (every problem, as the user sees them).
+ */
+export async function rejectedRun(file: string, extra: string[] = []): Promise<string> {
+  const out = path.join(tempDir('neurite-rejected-'), 'runs');
+  const r = await runMain(['run', file, '--out', out, '-q', ...extra]);
+  assert.strictEqual(r.code, 2, `expected exit 2 (bad input), got ${r.code}: ${r.stderr}`);
+  assert.ok(!fs.existsSync(out), 'a rejected spec must not create a run folder');
+  return r.stderr;
+}
+
+/**
+ * A malformed spec file is rejected before any work: loadSpec throws an InputError whose
+ * problems match every pattern, and `neurite run` exits 2, writes nothing and prints each problem.
+ */
+export async function assertRejected(file: string, expect: RegExp[]): Promise<void> {
+  const err = inputErrorOf(() => loadSpec({ specPath: file }));
+  const text = `${err.problems.join('\n')}\n${err.message}`;
+  for (const re of expect) assert.match(text, re);
+  const stderr = await rejectedRun(file);
+  for (const p of err.problems) assert.ok(stderr.includes(p), `stderr lacks "${p}":\n${stderr}`);
 }

@@ -1,17 +1,19 @@
 /**
- * The five parameter sweeps of Ahmad & Hawkins (2016, arXiv 1601.00720) as plot-ready data:
+ * The parameter sweeps of Ahmad & Hawkins (2016, arXiv 1601.00720) as plot-ready data:
  * theory from sdr-theory.ts, and, when asked, Monte Carlo points with their intervals.
  *
  * Parameter ranges follow the paper's plotting scripts in numenta/htmresearch
  * projects/sdr_paper (read, not copied): plot_effect_of_n.py, plot_effect_of_s.py,
- * plot_noise_results.py, sdr_paper_unions.py, compute_optimal_threshold.py. Where they
- * leave a choice open, the comment at that sweep says what was chosen.
+ * plot_noise_results.py, sdr_paper_unions.py, and for the optimal-threshold figure
+ * compute_optimal_threshold.py and plot_optimal_threshold.py (sdr-threshold-figure.ts). Where
+ * they leave a choice open, the comment at that sweep says what was chosen.
  */
 import {
-  falseNegative, falsePositive, falsePositiveCurve, thresholdTradeoff, unionFalsePositive,
+  falseNegative, falsePositive, thresholdTradeoff, unionFalsePositive,
   unionFalsePositiveExact, type FalseNegativeParams, type FalsePositiveParams, type UnionParams,
 } from './sdr-theory';
 import { FalseNegativeSim, FalsePositiveSim, UnionSim, runChunked, type ChunkedSim, type Uniform } from './sdr-simulate';
+import { thresholdMedianSweep } from './sdr-threshold-figure';
 
 /** One plotted point; lo/hi bound a simulated point (its confidence interval). */
 export interface Point { x: number; y: number; lo?: number; hi?: number }
@@ -23,9 +25,13 @@ export interface Series {
   points: Point[];
   params: Record<string, number>; // parameters held fixed along the series
 }
-export interface Sweep { id: SweepId; title: string; xLabel: string; yLabel: string; logY: boolean; series: Series[] }
+export interface Sweep {
+  id: SweepId; title: string; xLabel: string; yLabel: string; logY: boolean; series: Series[];
+  /** Numbers behind the plot beyond its series (written as traces/sweep-<id>.csv by the experiment). */
+  table?: { columns: string[]; rows: number[][] };
+}
 /** The sweeps, in the paper's order (a tuple, so schemas can enumerate it). */
-export const sweepIds = ['n', 's', 'noise', 'union', 'threshold'] as const;
+export const sweepIds = ['n', 's', 'noise', 'union', 'threshold', 'threshold-median'] as const;
 export type SweepId = (typeof sweepIds)[number];
 
 /** Simulate the points whose theory predicts at least minExpectedHits (default 10) in `trials` tests. */
@@ -125,34 +131,12 @@ export function unionProperty(opts: { nValues?: number[]; a?: number; s?: number
 }
 
 /**
- * The paper's optimal-threshold figure: the median P_FP over the grid of
- * compute_optimal_threshold.py — n ∈ {1000, 5000, …, 17000}, a/n ∈ {0.5%, …, 3%} (a rounded),
- * s ∈ {20, 25, …, 50} — for θ = 3…24. (Numenta's own CSV medians come from a grid that the
- * committed script does not reproduce; the shape and the ~1e−9 crossing near θ = 9–10 agree.)
- */
-export function medianFalsePositiveByTheta(thetas = range(3, 24, 1)): Point[] {
-  const byTheta = new Map<number, number[]>(thetas.map((t) => [t, []]));
-  for (const n of range(1000, 17000, 4000)) {
-    for (const sparsity of range(5, 30, 5).map((k) => k / 1000)) {
-      for (const s of range(20, 50, 5)) {
-        const curve = falsePositiveCurve(n, Math.round(sparsity * n), s);
-        for (const t of thetas) byTheta.get(t)!.push(t <= s ? curve[t] : 0);
-      }
-    }
-  }
-  return thetas.map((t) => {
-    const xs = byTheta.get(t)!.sort((p, q) => p - q), m = xs.length >> 1;
-    return { x: t, y: xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2 };
-  });
-}
-
-/**
  * (5) Optimal threshold: P_FP, P_FN and their sum vs θ for one segment — defaults n = 4000,
  * a = 128, s = 30 and half of the active cells replaced by noise (v = 64), the setting of the
- * noise sweep — plus, unless paperMedian is false, the paper's median-over-grid P_FP curve.
+ * noise sweep. The paper's figure, a median over a grid, is sweep (6) in sdr-threshold-figure.ts.
  */
-export function optimalThresholdSweep(opts: { n?: number; a?: number; s?: number; noise?: number; paperMedian?: boolean; simulate?: SimulateOptions } = {}): Sweep {
-  const { n = 4000, a = 128, s = 30, noise = 0.5, paperMedian = true } = opts;
+export function optimalThresholdSweep(opts: { n?: number; a?: number; s?: number; noise?: number; simulate?: SimulateOptions } = {}): Sweep {
+  const { n = 4000, a = 128, s = 30, noise = 0.5 } = opts;
   const v = Math.round(noise * a);
   const t = thresholdTradeoff({ n, a, s, v });
   const items = t.thetas.map((theta, i) => ({ x: theta, p: { n, a, s, theta, v, i } }));
@@ -163,9 +147,6 @@ export function optimalThresholdSweep(opts: { n?: number; a?: number; s?: number
     ...seriesPair('P_FN', axes('P_FN'), params, items, (p) => t.fn[p.i], opts.simulate, (p, rng) => new FalseNegativeSim(p, rng)),
     ...seriesPair('P_FP + P_FN', axes('P_FP+P_FN'), params, items, (p) => t.total[p.i]),
   ];
-  if (paperMedian) {
-    series.push({ name: 'median P_FP over the paper\'s grid', ...axes('P_FP'), kind: 'theory', params: {}, points: medianFalsePositiveByTheta() });
-  }
   return {
     id: 'threshold', title: `Errors vs threshold (best θ = ${t.best})`, xLabel: 'Synapses required for a dendritic spike (θ)',
     yLabel: 'Probability of error', logY: true, series,
@@ -179,9 +160,10 @@ export const paperSweeps: Record<SweepId, (opts?: { simulate?: SimulateOptions }
   noise: noiseRobustness,
   union: unionProperty,
   threshold: optimalThresholdSweep,
+  'threshold-median': thresholdMedianSweep,
 };
 
-/** All five sweeps with their default parameters. */
+/** All six sweeps with their default parameters. */
 export function allSweeps(simulate?: SimulateOptions): Sweep[] {
   return sweepIds.map((id) => paperSweeps[id]({ simulate }));
 }

@@ -113,6 +113,16 @@ function checkFalsePositive({ n, a, s, theta }: FalsePositiveParams): void {
   if (s > n) throw new RangeError(`s (${s}) must not exceed n (${n})`);
 }
 
+/**
+ * The overlap distribution is symmetric in the two sets: C(s,b)·C(n−s,a−b)/C(n,a) =
+ * C(a,b)·C(n−a,s−b)/C(n,s). Counting with the smaller set as the "pattern" gives the same exact
+ * ratio with far smaller integers (C(190000, 50) instead of C(190000, 5700)).
+ */
+function overlapTail(n: number, a: number, s: number, lo: number, hi: number): { terms: bigint[]; total: bigint } {
+  const [k, m] = a <= s ? [a, s] : [s, a];
+  return { terms: overlapTerms(n, k, m, lo, hi), total: binomial(n, k) };
+}
+
 /** P_FP = Σ_{b=θ}^{min(s,a)} C(s,b)·C(n−s,a−b) / C(n,a): a random a-of-n pattern activates ≥ θ synapses. */
 export function falsePositive(p: FalsePositiveParams): number {
   checkFalsePositive(p);
@@ -120,17 +130,17 @@ export function falsePositive(p: FalsePositiveParams): number {
   const hi = Math.min(s, a); // cannot overlap more than either set
   const lo = Math.max(theta, 0, a - (n - s)); // terms below a−(n−s) have C(n−s,a−b) = 0
   if (lo > hi) return 0;
-  return ratioToNumber(sum(overlapTerms(n, a, s, lo, hi)), binomial(n, a));
+  const { terms, total } = overlapTail(n, a, s, lo, hi);
+  return ratioToNumber(sum(terms), total);
 }
 
 /** P_FP for every θ = 0…s at once (index = θ): one set of terms, suffix sums. */
 export function falsePositiveCurve(n: number, a: number, s: number): number[] {
   checkFalsePositive({ n, a, s, theta: 0 });
-  const total = binomial(n, a);
   const lo = Math.max(0, a - (n - s));
   const hi = Math.min(s, a);
   const curve = new Array<number>(s + 1).fill(0);
-  const terms = overlapTerms(n, a, s, lo, hi);
+  const { terms, total } = overlapTail(n, a, s, lo, hi);
   let tail = 0n;
   for (let b = hi; b >= lo; b--) {
     tail += terms[b - lo]; // Σ_{b'≥b} C(s,b')·C(n−s,a−b')

@@ -74,3 +74,14 @@ export interface ThresholdAdaptation {
 export function stepsOf(ms: number, dtMs: number): number {
   return Math.floor((ms + 1e-3 * dtMs) / dtMs);
 }
+
+/** Whether a duration is a whole number of steps (to stepsOf's tolerance), so no rounding changes it. */
+export function wholeSteps(ms: number, dtMs: number): boolean {
+  const k = ms / dtMs;
+  return Math.abs(k - Math.round(k)) <= 1e-3;
+}
+
+/** The spec checks' message for a duration the step would round. */
+export function offGridMessage(what: string, ms: number, dtMs: number): string {
+  return `${what} (${ms} ms) is not a whole number of steps of dt = ${dtMs} ms, so the engine would round it; use a multiple of dt`;
+}

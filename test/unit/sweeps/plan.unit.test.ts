@@ -103,6 +103,12 @@ describe('sweep plans', () => {
     assert.match(list[0], /^sweep\.grid\["checks\.union\[0\]\.M"\]\[0\]: 2: checks\.union: Invalid input: expected array, received object; to set one element of a list, write the whole list in the spec$/);
   });
 
+  it('checks what the base spec names before planning (a missing netlist file), and names a bad --set', () => {
+    const file = writeSpec(dir, 'circuit-missing.neurite.yaml', 'kind: sfq.circuit\nnetlist: missing.cir\nsweep: { grid: { seed: [1, 2] } }\n');
+    assert.match(problemsOf(() => planSweep({ specPath: file })).join('\n'), /^netlist: cannot read .*missing\.cir: ENOENT/);
+    assert.deepStrictEqual(problemsOf(() => planSweep({ specPath: writeSpec(dir, 'grid-set.neurite.yaml', gridSpec), overrides: ['simulation.trials=-1'] })), ['--set simulation.trials=-1: Too small: expected number to be >=0']);
+  });
+
   it('computes the sample mean and sd, exact for equal values and null sd for one value', () => {
     const s = stat([1, 2, 3, 4]);
     assert.strictEqual(s.mean, 2.5);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  allSweeps, paperSweeps, sweepIds, effectOfN, effectOfS, medianFalsePositiveByTheta, noiseRobustness, optimalThresholdSweep,
+  allSweeps, paperSweeps, sweepIds, effectOfN, effectOfS, noiseRobustness, optimalThresholdSweep,
   unionProperty, type Series, type Sweep,
 } from '../../../../kernel/models/dendrite/sdr-sweeps';
 import { falseNegative, falsePositive, unionFalsePositive, unionFalsePositiveExact } from '../../../../kernel/models/dendrite/sdr-theory';
@@ -22,9 +22,9 @@ function assertMonotone(values: number[], direction: 'up' | 'down', strict: bool
 }
 
 describe('dendrite.sdr sweeps', () => {
-  it('lists the five sweeps in the paper\'s order, each a log-y plot of probabilities in (0, 1]', () => {
+  it('lists the six sweeps in the paper\'s order, each a log-y plot of probabilities in (0, 1]', () => {
     const sweeps = allSweeps();
-    assert.deepEqual(sweeps.map((s) => s.id), ['n', 's', 'noise', 'union', 'threshold']);
+    assert.deepEqual(sweeps.map((s) => s.id), ['n', 's', 'noise', 'union', 'threshold', 'threshold-median']);
     assert.deepEqual([...sweepIds], sweeps.map((s) => s.id));
     assert.deepEqual(Object.keys(paperSweeps).sort(), [...sweepIds].sort());
     for (const sweep of sweeps) {
@@ -99,20 +99,13 @@ describe('dendrite.sdr sweeps', () => {
     assert.ok(near(at(fn, 10), falseNegative({ a: 128, s: 30, theta: 10, v: 64 })));
   });
 
-  it('paper median curve: 22 thresholds, falling, crossing 1e-9 between θ = 9 and 10', () => {
-    const median = medianFalsePositiveByTheta();
-    assert.deepEqual(median.map((p) => p.x), Array.from({ length: 22 }, (_, k) => k + 3));
-    assertMonotone(median.map((p) => p.y), 'down', true, 'median');
-    assert.ok(median[6].y > 1e-9 && median[7].y < 1e-9, `${median[6].y}, ${median[7].y}`);
-  });
-
   it('adds simulated points only where hits are expected, each with an interval around the theory', () => {
     const simulate = { rng: new Xoshiro128(11), trials: 20000, level: 0.999 };
     const sweeps = [
       effectOfS({ simulate }),
       noiseRobustness({ simulate }),
       unionProperty({ nValues: [1000], Ms: [1, 2, 3, 4], simulate }),
-      optimalThresholdSweep({ simulate, paperMedian: false }),
+      optimalThresholdSweep({ simulate }),
     ];
     for (const sweep of sweeps) {
       const theory = sweep.series.filter((s) => s.kind === 'theory' && !s.name.startsWith('P_FP +'));
