@@ -8,6 +8,7 @@ import type { Experiment } from './experiment';
 import { formatIssues, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { ncapExperiment } from './ncap-swimmer';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
 import { networkExperiment } from './spiking-network';
@@ -20,6 +21,7 @@ export const experiments: readonly Experiment[] = [
   spatialExperiment,
   sfqCircuitExperiment,
   sfqXorExperiment,
+  ncapExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {
