@@ -9,6 +9,7 @@ import { formatIssues, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
 import { ncapExperiment } from './ncap-swimmer';
+import { nestedExperiment } from './nested-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
 import { networkExperiment } from './spiking-network';
@@ -22,6 +23,7 @@ export const experiments: readonly Experiment[] = [
   sfqCircuitExperiment,
   sfqXorExperiment,
   ncapExperiment,
+  nestedExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {

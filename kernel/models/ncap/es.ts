@@ -13,6 +13,7 @@
  * All arithmetic is float64; the noise comes from the run's seeded stream, drawn in the same
  * order however the episodes are spread over workers.
  */
+import { Adam } from '../../core/adam';
 import type { Rng } from '../../core/rng';
 
 export interface EsOptions {
@@ -43,30 +44,6 @@ export function centredRanks(returns: readonly number[]): number[] {
   return u;
 }
 
-/** PyTorch's Adam with L2 weight decay (torch.optim.Adam, amsgrad off), in float64. */
-export class Adam {
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
-  private t = 0;
-  constructor(size: number, readonly lr: number, readonly weightDecay = 0, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly eps = 1e-8) {
-    this.m = new Float64Array(size);
-    this.v = new Float64Array(size);
-  }
-
-  /** θ ← θ − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε), in place. */
-  step(theta: Float64Array, grad: ArrayLike<number>): void {
-    this.t++;
-    const bc1 = 1 - this.beta1 ** this.t;
-    const sqrtBc2 = Math.sqrt(1 - this.beta2 ** this.t);
-    for (let i = 0; i < theta.length; i++) {
-      const g = grad[i] + this.weightDecay * theta[i];
-      this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;
-      this.v[i] = this.beta2 * this.v[i] + (1 - this.beta2) * g * g;
-      theta[i] -= (this.lr / bc1) * (this.m[i] / (Math.sqrt(this.v[i]) / sqrtBc2 + this.eps));
-    }
-  }
-}
-
 /**
  * Run ES from θ₀. `fitness` returns one episode return per member (it may spread them over
  * workers); `onGeneration` sees each generation after its update (learning curve, logging,
@@ -83,7 +60,7 @@ export async function evolve(
   const theta = Float64Array.from(theta0);
   const n = theta.length;
   const half = o.population / 2;
-  const adam = new Adam(n, o.lr, o.weightDecay);
+  const adam = new Adam(n, { lr: o.lr, weightDecay: o.weightDecay });
   for (let g = 1; g <= o.generations; g++) {
     // (1) antithetic population
     const eps = Array.from({ length: half }, () => Float64Array.from({ length: n }, () => o.sigma * rng.normal()));

@@ -9,7 +9,8 @@ import { Rng } from '../../../../kernel/core/rng';
 import { Swimmer, swimReward } from '../../../../kernel/bodies/swimmer';
 import { ncapTorques } from '../../../../kernel/models/ncap/circuit';
 import { runEpisode, type ControllerSpec } from '../../../../kernel/models/ncap/episode';
-import { Adam, centredRanks, evolve } from '../../../../kernel/models/ncap/es';
+import { Adam } from '../../../../kernel/core/adam';
+import { centredRanks, evolve } from '../../../../kernel/models/ncap/es';
 import { episodeRunner } from '../../../../kernel/models/ncap/pool';
 
 const ncap: ControllerSpec = { kind: 'ncap', shared: true, signed: true, period: 60 };
@@ -63,7 +64,7 @@ describe('evolution strategies', function () {
     ];
     const grads = [[0.5, -1, 0.1], [-0.2, 0.3, 0.0], [1.5, 0.01, -2]];
     const theta = Float64Array.of(1, -2, 0.5);
-    const adam = new Adam(3, 0.01, 0.005);
+    const adam = new Adam(3, { lr: 0.01, weightDecay: 0.005 });
     grads.forEach((g, k) => {
       adam.step(theta, g);
       theta.forEach((x, i) => assert.ok(Math.abs(x - golden[k][i]) < 1e-15, `step ${k + 1}: θ = ${theta}, torch ${golden[k]}`));
