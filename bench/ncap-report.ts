@@ -7,7 +7,7 @@
  *   npm run bench -- ncap-report .neurite/sweeps/<sweep folder>
  *
  * Writes <sweep>/ncap-report.json (the chart as an xy trace, and the tables), <sweep>/ncap-curves.svg,
- * and bench/results/ncap-report.json.
+ * and bench/results/ncap-report.json and ncap-curves.svg.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -47,7 +47,7 @@ function readTrials(sweepDir: string): Trial[] {
 }
 
 function chart(trace: XYTrace): string {
-  const [W, H, L, R, T, B] = [720, 420, 60, 170, 30, 45];
+  const [W, H, L, R, T, B] = [780, 420, 60, 220, 30, 45];
   const xs = trace.series.flatMap((s) => s.x), ys = trace.series.flatMap((s) => [...(s.lo ?? s.y), ...(s.hi ?? s.y)]);
   const [x0, x1, y0, y1] = [0, Math.max(...xs), Math.min(0, ...ys), Math.max(1000, ...ys)];
   const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
@@ -99,7 +99,8 @@ function main() {
   printTable('zero-shot transfer of the trained 6-link NCAP (mean ± sd over seeds)', transfer);
   fs.writeFileSync(path.join(dir, 'ncap-report.json'), JSON.stringify({ trace, summary, transfer }, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, 'ncap-curves.svg'), chart(trace));
-  console.log(`\nwrote ${path.join(dir, 'ncap-report.json')} and ${path.join(dir, 'ncap-curves.svg')}`);
+  fs.copyFileSync(path.join(dir, 'ncap-curves.svg'), path.resolve(__dirname, '..', '..', 'bench', 'results', 'ncap-curves.svg'));
+  console.log(`\nwrote ${path.join(dir, 'ncap-report.json')}, ${path.join(dir, 'ncap-curves.svg')} and bench/results/ncap-curves.svg`);
   writeResults('ncap-report', { sweep: path.basename(path.resolve(dir)), summary, transfer, trace });
 }
 
