@@ -8,6 +8,8 @@ import type { Experiment } from './experiment';
 import { formatIssues, type Override, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { ncapExperiment } from './ncap-swimmer';
+import { nestedExperiment } from './nested-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
 import { networkExperiment } from './spiking-network';
@@ -20,6 +22,8 @@ export const experiments: readonly Experiment[] = [
   spatialExperiment,
   sfqCircuitExperiment,
   sfqXorExperiment,
+  ncapExperiment,
+  nestedExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {
