@@ -77,7 +77,7 @@ fuzzSuite(__filename, 'fuzz: IDX files, inputs found and kept', {
 });
 
 fuzzSuite(__filename, 'fuzz: IDX files', {
-  'damaged IDX files, plain or gzipped after the damage, are read or named in an InputError': { runs: 2000, input: () => damaged(false), check: checkIdx },
-  'damaged gzip streams of IDX files are read or named in an InputError': { runs: 1000, input: () => damaged(true), check: checkIdx },
-  'random bytes are named in an InputError': { runs: 500, input: () => fc.tuple(kind, fc.uint8Array({ maxLength: 2048 }), fc.boolean()), check: checkIdx },
+  'damaged IDX files, plain or gzipped after the damage, are read or named in an InputError': { runs: 1200, input: () => damaged(false), check: checkIdx },
+  'damaged gzip streams of IDX files are read or named in an InputError': { runs: 600, input: () => damaged(true), check: checkIdx },
+  'random bytes are named in an InputError': { runs: 400, input: () => fc.tuple(kind, fc.uint8Array({ maxLength: 2048 }), fc.boolean()), check: checkIdx },
 });

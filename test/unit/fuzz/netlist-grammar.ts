@@ -49,7 +49,9 @@ function grammar(value: fc.Arbitrary<string>) {
   const control = fc.oneof(
     fc.array(fc.tuple(modelKey, value), { maxLength: 5 }).map((kv) => `.model JJ jj(${kv.map(([k, v]) => `${k}=${v}`).join(', ')})`),
     fc.array(fc.tuple(param, value), { minLength: 1, maxLength: 3 }).map((kv) => `.param ${kv.map(([k, v]) => `${k}=${v}`).join(' ')}`),
-    fc.tuple(fc.constantFrom('.print', '.plot'), fc.constantFrom('v', 'p', 'i', 'phase', 'nodev', 'nodep', 'devi', 'devv'), fc.array(fc.oneof(node, name.map((n) => `R${n}`)), { maxLength: 2 })).map(([c, k, t]) => `${c} ${k} ${t.join(' ')}`),
+    fc
+      .tuple(fc.constantFrom('.print', '.plot'), printKind, fc.array(fc.oneof(node, name.map((n) => `R${n}`)), { maxLength: 2 }))
+      .map(([c, k, t]) => `${c} ${k} ${t.join(' ')}`),
     fc.tuple(fc.constantFrom('.temp', '.neb'), value).map(([c, v]) => `${c} ${v}`),
     values(0, 5).map((v) => `.tran ${v}`),
   );
@@ -61,6 +63,7 @@ function grammar(value: fc.Arbitrary<string>) {
   return { plain, card, subckt, sourceOn1 };
 }
 
+const printKind = fc.constantFrom('v', 'p', 'i', 'phase', 'nodev', 'nodep', 'devi', 'devv');
 const modelKey = fc.constantFrom('icrit', 'cap', 'rn', 'r0', 'vg', 'rtype', 'delv', 'icfct', 'bogus');
 const start = [
   '.model JJ jj(rtype=1, vg=2.8mV, cap=0.07pF, r0=160, rn=16, icrit=0.1mA)',

@@ -12,7 +12,8 @@ import { Rng } from '../../../kernel/core/rng';
 import { buildCircuit } from '../../../kernel/circuits/netlist/build';
 import { lex } from '../../../kernel/circuits/netlist/lexer';
 import { Transient } from '../../../kernel/circuits/transient';
-import { repoRoot } from '../helpers';
+import type { Waveform } from '../../../kernel/circuits/waveforms';
+import { repoRoot, sourceTrace } from '../helpers';
 import { found, fuzzSuite } from './harness';
 import { mutatedText, randomFileText, randomText } from './inputs';
 import { grammarNetlist } from './netlist-grammar';
@@ -112,18 +113,39 @@ fuzzSuite(__filename, 'fuzz: netlists, inputs found and kept', {
   'a noise source sampled far faster than the time step runs (it looped for ever)': found(`R9 1 0 5\n${T}\nIX 0 1 noise(1x 2p 1.8532753220188455e-170)`, runs),
   'a noise source that starts long before time 0 runs (it looped 10^12 times)': found(`R9 1 0 5\n${T}\nIX 0 1 noise(1u -1 1p)`, runs),
   'a noise sample time so small that t/ts overflows runs': found(`R9 1 0 5\n${T}\nIX 0 1 noise(1u 0 1e-320)`, runs),
-  'an expression 100,000 parentheses deep is a located problem (it overflowed the stack)': found(`.param a={${'('.repeat(1e5)}1${')'.repeat(1e5)}}\nR1 1 0 {a}\n${T}`, rejects(/^fuzz\.cir:1:1011: expression too long/m)),
+  'noise sources whose (t − td)/ts overflows, or whose td is long before 0, draw a new sample every step': found(
+    [{ kind: 'noise', amp: 1, td: 0, ts: 1e-320 }, { kind: 'noise', amp: 1, td: -1, ts: 1e-12 }] as Waveform[],
+    (waves) => {
+      for (const w of waves) {
+        const v = sourceTrace(w, 10);
+        assert.ok(v.every((x, i) => Number.isFinite(x) && (i === 0 || x !== v[i - 1])), `${JSON.stringify(w)}: ${v}`);
+      }
+    },
+  ),
+  'an expression 100,000 parentheses deep is a located problem (it overflowed the stack)': found(
+    `.param a={${'('.repeat(1e5)}1${')'.repeat(1e5)}}\nR1 1 0 {a}\n${T}`,
+    rejects(/^fuzz\.cir:1:1011: expression too long/m),
+  ),
   'a sum of 100,000 terms is a located problem (it overflowed the stack)': found(`R1 1 0 {${Array(1e5).fill('1').join('+')}}\n${T}`, rejects(/^fuzz\.cir:1:\d+: expression too long/m)),
   'a chain of 20,000 parameters is a located problem (it overflowed the stack)': found(
     `${Array.from({ length: 2e4 }, (_, i) => `.param a${i}={a${i + 1}}`).join('\n')}\n.param a20000=1\nR1 1 0 {a0}\n${T}`,
     rejects(/^fuzz\.cir:1001:8: parameter A1000: parameters that use parameters nest more than 1000 levels deep/m),
   ),
-  'twenty levels of ten empty instances each are counted, not expanded (it ran for ever)': found(fanOut(20, ''), rejects(/^fuzz\.cir:1:1: the circuit expands to 1\.1e\+20 elements and subcircuit instances/m)),
+  'twenty levels of ten empty instances each are counted, not expanded (it ran for ever)': found(
+    fanOut(20, ''),
+    rejects(/^fuzz\.cir:1:1: the circuit expands to 1\.1e\+20 elements and subcircuit instances/m),
+  ),
   'seven levels of ten instances of a resistor are counted, not expanded (it took 27 s and 800 MB)': found(fanOut(7, 'R1 a 0 1'), rejects(/the circuit expands to 21,111,112 elements/)),
   'a chain of 5,000 subcircuits named deepest first is too deep': found(chainDeepestFirst(5000), rejects(/X1: subcircuits nested more than 64 deep/)),
   'twenty subcircuits that each call all the others are recursive': found(allCallAll(20), rejects(/^fuzz\.cir:\d+:1: X\d+: recursive subcircuit S0 → /m)),
-  '20,000 resistors build in linear time (the duplicate check was quadratic)': found(`${Array.from({ length: 2e4 }, (_, i) => `R${i + 1} ${i + 1} 0 1`).join('\n')}\n${T}`, (t) => buildCircuit(t, 'fuzz.cir')),
-  'a .tran that would record 80 million values is a located problem': found(`R1 1 0 1\n.print nodev 1\n.print nodev 1\n.tran 1f 40n`, rejects(/^fuzz\.cir:4:1: the \.print requests ask for 40000001 rows × 2 columns/m)),
+  '20,000 resistors build in linear time (the duplicate check was quadratic)': found(
+    `${Array.from({ length: 2e4 }, (_, i) => `R${i + 1} ${i + 1} 0 1`).join('\n')}\n${T}`,
+    (t) => buildCircuit(t, 'fuzz.cir'),
+  ),
+  'a .tran that would record 80 million values is a located problem': found(
+    `R1 1 0 1\n.print nodev 1\n.print nodev 1\n.tran 1f 40n`,
+    rejects(/^fuzz\.cir:4:1: the \.print requests ask for 40000001 rows × 2 columns/m),
+  ),
 });
 
 fuzzSuite(__filename, 'fuzz: netlists', {

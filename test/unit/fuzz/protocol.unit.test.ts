@@ -1,13 +1,15 @@
 /**
- * Fuzzing the kernel protocol: every request's and notification's schema on valid messages
- * damaged (a value replaced, a key removed or added) and on random JSON; the kernel service's
- * handler on any method name and params; and the JSON-RPC connection the kernel serves, fed
- * messages of any shape. Validation returns a result or `path: message` problems; the handler
- * answers or throws a ServiceError; the connection keeps answering, logging no failure.
+ * Fuzzing the kernel protocol: every request's and notification's schema, and the run panel's
+ * messages to the host, on valid messages damaged (a value replaced, a key removed or added) and
+ * on random JSON; the kernel service's handler on any method name and params; and the JSON-RPC
+ * connection the kernel serves, fed messages of any shape. Validation returns a result or
+ * `path: message` problems; the handler answers or throws a ServiceError; the connection keeps
+ * answering, logging no failure.
  */
 import * as assert from 'assert';
 import fc from 'fast-check';
 import { AbstractMessageReader, AbstractMessageWriter, createMessageConnection, type DataCallback, type Message } from 'vscode-jsonrpc/node';
+import { runPanelOutbound } from '../../../kernel/protocol/panels';
 import { notificationSchemas, protocolProblems, requestParamSchemas } from '../../../kernel/protocol/schemas';
 import { serve } from '../../../kernel/server/main';
 import { KernelService, ServiceError } from '../../../kernel/server/service';
@@ -38,8 +40,8 @@ const notifications: Record<string, unknown> = {
   'sweep/progress': { sweepId: 's1', total: 4, fraction: 0.25, counts: { queued: 3, completed: 1 }, trial: { index: 0, status: 'completed', runDir: '/x' } },
   'sweep/end': { sweepId: 's1', dir: '/x', status: 'completed', counts: { completed: 4 }, table: { json: 'a.json', csv: 'a.csv' } },
 };
-const schemas: Record<string, { safeParse: (v: unknown) => any }> = { ...requestParamSchemas, ...notificationSchemas };
-const examples: Record<string, unknown> = { ...requests, ...notifications };
+const schemas: Record<string, { safeParse: (v: unknown) => any }> = { ...requestParamSchemas, ...notificationSchemas, 'run panel → host': runPanelOutbound };
+const examples: Record<string, unknown> = { ...requests, ...notifications, 'run panel → host': { type: 'reveal', file: 'spec.json' } };
 
 /** Every path to a value inside `v`, with the root itself. */
 function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] {
@@ -169,7 +171,15 @@ async function checkWire(garbage: unknown): Promise<void> {
 
 const rpc = fc.oneof(
   message(readOnly).chain(([method, params]) =>
-    fc.record({ jsonrpc: fc.constantFrom('2.0', '1.0', undefined), id: fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 })), method: fc.oneof(fc.constant(method), anyMethod), params: fc.constant(params) }, { requiredKeys: ['method'] }),
+    fc.record(
+      {
+        jsonrpc: fc.constantFrom('2.0', '1.0', undefined),
+        id: fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 })),
+        method: fc.oneof(fc.constant(method), anyMethod),
+        params: fc.constant(params),
+      },
+      { requiredKeys: ['method'] },
+    ),
   ),
   fc.jsonValue({ maxDepth: 3 }),
 );

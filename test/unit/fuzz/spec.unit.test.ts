@@ -90,7 +90,9 @@ const changedSpec = fc
 
 fuzzSuite(__filename, 'fuzz: spec files, inputs found and kept', {
   'an alias with no anchor is a located problem (it threw a ReferenceError)': found('*0', (t) => assert.throws(() => parseSpecText(t, SOURCE), /line 1, column 1: alias \*0 has no anchor/)),
-  'an alias inside the value it names is a located problem (it built a cycle)': found('kind: sfq.xor\nsweep: &x { cases: [*x] }', (t) => assert.throws(() => parseSpecText(t, SOURCE), /line 2, column 21: alias \*x is inside the value &x it names/)),
+  'an alias inside the value it names is a located problem (it built a cycle)': found('kind: sfq.xor\nsweep: &x { cases: [*x] }', (t) =>
+    assert.throws(() => parseSpecText(t, SOURCE), /line 2, column 21: alias \*x is inside the value &x it names/),
+  ),
 });
 
 fuzzSuite(__filename, 'fuzz: spec files', {
