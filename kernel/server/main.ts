@@ -13,7 +13,10 @@ export function serve(connection: MessageConnection): KernelService {
     void connection.sendNotification(method, params);
   });
   for (const method of Object.keys(requestParamSchemas) as (keyof Requests)[]) {
-    connection.onRequest(method, async (params: unknown) => {
+    // vscode-jsonrpc calls a handler with (params, token), with (token) alone when a request has
+    // no params (JSON-RPC allows that), and spreads positional params: take the params back out.
+    connection.onRequest(method, async (...args: unknown[]) => {
+      const params = args.length === 1 ? undefined : args.length === 2 ? args[0] : args.slice(0, -1);
       try {
         return await service.handle(method, params);
       } catch (e) {

@@ -34,8 +34,8 @@ export class KernelService {
 
   /** Validate then dispatch one request. */
   async handle<M extends keyof Requests>(method: M, params: unknown): Promise<Requests[M][1]> {
+    if (!Object.hasOwn(requestParamSchemas, method)) throw new ServiceError(-32601, `unknown method ${method}`); // not "__proto__" either
     const schema = requestParamSchemas[method];
-    if (!schema) throw new ServiceError(-32601, `unknown method ${method}`);
     const parsed = schema.safeParse(params);
     if (!parsed.success) {
       const problems = protocolProblems(parsed.error);
