@@ -58,10 +58,11 @@ describe('the shipped SFQ calibration (kernel/models/sfq/calibration.json)', () 
 });
 
 describe('SFQ behavioural model', () => {
-  it('the synapse sigmoid widens with temperature like a power law near √T', () => {
+  it('the synapse sigmoid widens with temperature as σ ∝ T^0.5 (within 0.07: three times the spread of b between calibration seeds)', () => {
+    // `npm run bench -- sfq-seeds`: b = 0.492 ± 0.023 (sd) over 8 calibration seeds, 0.456–0.526; the shipped one is 0.5085.
     const widths = cal.synapse.map((s) => s.width);
     for (let k = 1; k < widths.length; k++) assert.ok(widths[k] > widths[k - 1], `widths ${widths.join(', ')}`);
-    assert.ok(cal.widthPowerLaw.b > 0.35 && cal.widthPowerLaw.b < 0.65, `exponent ${cal.widthPowerLaw.b}`);
+    assert.ok(Math.abs(cal.widthPowerLaw.b - 0.5) <= 0.07, `exponent ${cal.widthPowerLaw.b}`);
   });
 
   it('computes XOR at the design point, and loses margin with temperature only when the weights sit near the sigmoid centre', () => {
@@ -80,13 +81,15 @@ describe('SFQ behavioural model', () => {
 });
 
 describe('sfq.xor experiment', () => {
-  it('runs: circuit rates for the four inputs, margins, sweeps and waveforms as traces', () => {
+  it('runs the sample: the README\'s margin of 16.75 GHz at 4.2 K (within 0.75 GHz: three standard deviations between seeds, rounded up to whole pulses), σ ∝ T^0.5, rates, sweeps and waveforms as traces', () => {
     const out = tempDir('neurite-xor-');
-    const r = cli(['run', path.join(repoRoot, 'samples', 'sfq-xor.neurite.yaml'), '--out', out, '--json', '--set', 'circuit.durationPs=1000', '--set', 'sweeps.circuitChecks=false']);
+    const r = cli(['run', path.join(repoRoot, 'samples', 'sfq-xor.neurite.yaml'), '--out', out, '--json', '--set', 'sweeps.circuitChecks=false']);
     assert.strictEqual(r.code, 0, r.stderr);
     const s = lastJsonLine(r.stdout);
     assert.strictEqual(s.status, 'completed');
-    assert.ok(s.metrics.margin_GHz > 5, `circuit margin ${s.metrics.margin_GHz}`);
+    // `npm run bench -- sfq-seeds`: over seeds 1–20 the margin is 16.76 ± 0.21 GHz (sd), 16.50–17.25 (steps of one pulse in 4 ns, 0.25 GHz); seed 1 gives 16.75.
+    assert.ok(Math.abs(s.metrics.margin_GHz - 16.75) <= 0.75, `circuit margin ${s.metrics.margin_GHz} GHz`);
+    assert.ok(Math.abs(s.metrics.synapse_width_exponent - 0.5) <= 0.07, `width exponent ${s.metrics.synapse_width_exponent}`);
     assert.ok(s.metrics.out_10_GHz > s.metrics.out_00_GHz && s.metrics.out_01_GHz > s.metrics.out_11_GHz);
     const traces = fs.readdirSync(path.join(out, s.id, 'traces')).sort();
     for (const t of ['xor-rates', 'margin-vs-hidden-bias', 'margin-vs-output-bias', 'margin-vs-temperature', 'synapse-sigmoid', 'synapse-width-vs-temperature', 'neuron-transfer-hidden', 'waveforms', 'raster']) {
