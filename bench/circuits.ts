@@ -144,18 +144,28 @@ function main(): void {
 
   const rows: Row[] = [];
   const summary = work.map((w, k) => {
-    const jc = runs[k].josim.map((t) => t.cpuS), nc = runs[k].neurite.map((t) => t.cpuS);
-    const jw = runs[k].josim.map((t) => t.wallS), nw = runs[k].neurite.map((t) => t.wallS);
-    const cpuRatio = spread(jc.map((c, r) => c / nc[r]));
-    const wallRatio = spread(jw.map((c, r) => c / nw[r]));
     const [dj, dn] = k === 0 ? [delays.josimFile, delays.neuriteFile] : [delays.josimLine, delays.neuriteLine];
-    rows.push({ workload: w.name, tool: `JoSIM 2.7 (-a ${analysis})`, 'CPU s': median(jc), 'wall s': median(jw), 'delay/stage ps': dj * 1e12, 'error %': 100 * err(dj), 'CPU ratio min/med/max': '' });
-    rows.push({ workload: '', tool: 'Neurite (neurite sim)', 'CPU s': median(nc), 'wall s': median(nw), 'delay/stage ps': dn * 1e12, 'error %': 100 * err(dn), 'CPU ratio min/med/max': `${cpuRatio.min.toFixed(2)} / ${cpuRatio.median.toFixed(2)} / ${cpuRatio.max.toFixed(2)}` });
-    return { workload: w.name, josim: { runs: runs[k].josim.map(({ wallS, cpuS }) => ({ wallS, cpuS })), medianCpuS: median(jc), medianWallS: median(jw), delayPerStagePs: dj * 1e12, delayError: err(dj) }, neurite: { runs: runs[k].neurite.map(({ wallS, cpuS }) => ({ wallS, cpuS })), medianCpuS: median(nc), medianWallS: median(nw), delayPerStagePs: dn * 1e12, delayError: err(dn) }, cpuRatio, wallRatio, equalOrBetterAccuracy: Math.abs(err(dn)) <= Math.abs(err(dj)) };
+    const side = (ts: Timed[], delay: number) => ({
+      runs: ts.map(({ wallS, cpuS }) => ({ wallS, cpuS })),
+      medianCpuS: median(ts.map((t) => t.cpuS)),
+      medianWallS: median(ts.map((t) => t.wallS)),
+      delayPerStagePs: delay * 1e12,
+      delayError: err(delay),
+    });
+    const [j, n] = [side(runs[k].josim, dj), side(runs[k].neurite, dn)];
+    const cpuRatio = spread(j.runs.map((r, i) => r.cpuS / n.runs[i].cpuS));
+    const wallRatio = spread(j.runs.map((r, i) => r.wallS / n.runs[i].wallS));
+    const row = (tool: string, x: typeof j, ratio: string): Row => ({ workload: x === j ? w.name : '', tool, 'CPU s': x.medianCpuS, 'wall s': x.medianWallS, 'delay/stage ps': x.delayPerStagePs, 'error %': 100 * x.delayError, 'CPU ratio min/med/max': ratio });
+    rows.push(row(`JoSIM 2.7 (-a ${analysis})`, j, ''));
+    rows.push(row('Neurite (neurite sim)', n, [cpuRatio.min, cpuRatio.median, cpuRatio.max].map((x) => x.toFixed(2)).join(' / ')));
+    return { workload: w.name, josim: j, neurite: n, cpuRatio, wallRatio, equalOrBetterAccuracy: Math.abs(n.delayError) <= Math.abs(j.delayError) };
   });
   printTable(`JoSIM's speed test, both tools as processes, ${rounds} interleaved rounds (medians; ratio = JoSIM CPU / Neurite CPU per round)`, rows);
-  console.log(`\nDelay per stage (stages 100→500): reference ${(reference * 1e12).toFixed(4)} ps (Neurite at 0.025 ps: ${(d025 * 1e12).toFixed(4)}, at 0.05 ps: ${(d05 * 1e12).toFixed(4)})` + (josimFine !== undefined ? `; JoSIM at 0.05 ps: ${(josimFine * 1e12).toFixed(4)} ps (${(100 * err(josimFine)).toFixed(3)}%)` : ''));
-  console.log(`Neurite in-process on the line: parse + build ${inside.buildS.toFixed(2)} s, simulate ${inside.simS.toFixed(2)} s CPU; ${inside.stats.latentSteps} of ${inside.stats.steps} steps latent, ${(inside.stats.solves / inside.stats.steps).toFixed(2)} solves/step`);
+  const ps = (x: number) => `${(x * 1e12).toFixed(4)} ps`;
+  console.log(`\nDelay per stage (stages 100→500): reference ${ps(reference)} (Neurite at 0.025 ps: ${ps(d025)}, at 0.05 ps: ${ps(d05)})`);
+  if (josimFine !== undefined) console.log(`JoSIM at 0.05 ps: ${ps(josimFine)} (${(100 * err(josimFine)).toFixed(3)}% from the reference)`);
+  const st = inside.stats;
+  console.log(`Neurite in-process on the line: parse + build ${inside.buildS.toFixed(2)} s, simulate ${inside.simS.toFixed(2)} s CPU; ${st.latentSteps} of ${st.steps} steps latent, ${(st.solves / st.steps).toFixed(2)} solves/step`);
   const load = os.loadavg()[0];
   console.log(`Load average ${load.toFixed(1)} on ${os.cpus().length} cores: CPU times are what each process used, but a loaded machine slows both.`);
   const target = summary[0].cpuRatio.median >= 2 && summary[0].equalOrBetterAccuracy;
@@ -165,7 +175,13 @@ function main(): void {
     loadAverage: load,
     josim: { binary: josim.binary, version: '2.7', analysis, modeScanCpuS: scan },
     workloads: summary,
-    accuracy: { measure: 'delay per stage, stages 100→500, from the Φ0/2 crossing of each stage output', referencePs: reference * 1e12, neurite025Ps: d025 * 1e12, neurite05Ps: d05 * 1e12, josim05Ps: josimFine !== undefined ? josimFine * 1e12 : null },
+    accuracy: {
+      measure: 'delay per stage, stages 100→500, from the Φ0/2 crossing of each stage output',
+      referencePs: reference * 1e12,
+      neurite025Ps: d025 * 1e12,
+      neurite05Ps: d05 * 1e12,
+      josim05Ps: josimFine !== undefined ? josimFine * 1e12 : null,
+    },
     neuriteInProcess: { buildS: inside.buildS, simS: inside.simS, stats: inside.stats },
     target: { ratio: 2, met: target },
   });
