@@ -5,11 +5,12 @@
  * (`python3 -m venv` + `pip install`; pip on this machine kind installs it from a local wheel
  * folder). A build that cannot be found or installed is skipped with the reason.
  *
- * OpenMP reads OMP_WAIT_POLICY once, at start, so each (build, wait policy) is one process;
- * the thread count is torch.set_num_threads, sent with each command. A process is stopped
- * (SIGSTOP) whenever it is not being measured: with OMP_WAIT_POLICY=ACTIVE its idle OpenMP
- * threads spin (torch 2.13 here: ~0.4 CPU-seconds per second while waiting for a command), which
- * would slow every other measurement of the round.
+ * Each setting (build, OMP_WAIT_POLICY, thread count) is a process of its own: OpenMP reads the
+ * policy once, at start, and a pool once grown to 2 threads keeps its second thread (spinning,
+ * under ACTIVE) after torch.set_num_threads(1). A process is stopped (SIGSTOP) whenever it is
+ * not being measured: with OMP_WAIT_POLICY=ACTIVE its idle OpenMP threads spin (torch 2.13 here:
+ * ~0.4 CPU-seconds per second while waiting for a command), which would slow every other
+ * measurement of the round.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'child_process';
 import * as fs from 'fs';
@@ -29,7 +30,7 @@ export interface TorchBuild {
 
 /** A Python interpreter's torch version, or null when it has none. */
 function torchVersion(python: string): string | null {
-  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: { ...process.env, PYTHONWARNINGS: 'ignore::UserWarning' } });
   return r.status === 0 ? r.stdout.trim().split('\n').pop()! : null;
 }
 
@@ -76,6 +77,17 @@ export function torchBuilds(log: (s: string) => void): { builds: TorchBuild[]; s
   return { builds, skipped };
 }
 
+// A stopped child would outlive a benchmark that fails or is interrupted: on exit (Ctrl-C and
+// kill exit through it), continue each child and end it.
+const children = new Set<ChildProcessWithoutNullStreams>();
+process.once('exit', () => {
+  for (const c of children) {
+    c.kill('SIGCONT');
+    c.kill();
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 /** OpenMP's wait policy for a process: PASSIVE (threads sleep at once), ACTIVE (spin), or unset (the library's default). */
 export type WaitPolicy = 'PASSIVE' | 'ACTIVE' | 'default';
 export const WAIT_POLICIES: WaitPolicy[] = ['PASSIVE', 'ACTIVE', 'default'];
@@ -86,19 +98,28 @@ export class TorchProcess {
   private readonly lines: AsyncIterableIterator<string>;
   version = '';
 
-  constructor(readonly build: TorchBuild, readonly policy: WaitPolicy, dataFolder: string) {
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONWARNINGS: 'ignore' };
-    delete env.OMP_NUM_THREADS; // torch.set_num_threads decides
+  constructor(readonly build: TorchBuild, readonly policy: WaitPolicy, readonly threads: number, dataFolder: string) {
+    // torch 2.x without numpy warns at import that it could not load numpy (not used here).
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONWARNINGS: 'ignore::UserWarning' };
+    env.OMP_NUM_THREADS = String(threads);
     if (policy === 'default') delete env.OMP_WAIT_POLICY;
     else env.OMP_WAIT_POLICY = policy;
-    this.child = spawn(build.python, [SCRIPT, dataFolder], { env });
-    this.child.stderr.pipe(process.stderr);
+    this.child = spawn(build.python, [SCRIPT, dataFolder, String(threads)], { env });
+    this.child.stderr.on('data', (d) => process.stderr.write(d));
+    children.add(this.child);
+    this.child.once('exit', () => children.delete(this.child));
     this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+
+  /** The setting, as tables name it. */
+  get setting(): string {
+    return `OMP_WAIT_POLICY=${this.policy === 'default' ? '(unset)' : this.policy}, ${this.threads} thread${this.threads > 1 ? 's' : ''}`;
   }
 
   /** Wait for the process to load torch and the data, then stop it until it is asked something. */
   async start(): Promise<this> {
     const hello = await this.next();
+    if (hello.threads !== this.threads) throw new Error(`${this.build.label} runs ${hello.threads} threads, not ${this.threads}`);
     this.version = hello.torch;
     this.child.kill('SIGSTOP');
     return this;
@@ -106,7 +127,7 @@ export class TorchProcess {
 
   private async next(): Promise<any> {
     const r = await this.lines.next();
-    if (r.done) throw new Error(`the PyTorch process (${this.build.label}, ${this.policy}) ended`);
+    if (r.done) throw new Error(`the PyTorch process (${this.build.label}, ${this.setting}) ended`);
     return JSON.parse(r.value);
   }
 

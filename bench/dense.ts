@@ -7,7 +7,7 @@
  *   1. Settings sweep, MLP 784-256-10 SGD at batch 64 and 256 on the same 20 real Fashion-MNIST
  *      batches: Neurite over onnxruntime's spinning (never, within runs, always), steps per
  *      run (1, 16) and threads (1, 2); each PyTorch over OMP_WAIT_POLICY (PASSIVE, ACTIVE,
- *      unset) and torch.set_num_threads (1, 2). All settings in each round, in a shuffled order.
+ *      unset) and threads (1, 2). All settings in each round, in a shuffled order.
  *      Each side's best setting is the one with the highest median steps/s.
  *   2. Best against best: each side at its best setting, in rounds of their own (a fresh
  *      measurement, so the pick is not flattered by the noise it was picked on), per-round
@@ -32,7 +32,7 @@ import { execOptions, type Spin } from '../kernel/dense/session';
 import { DEFAULT_STEPS_PER_RUN } from '../kernel/dense/train';
 import { gemmMeter, neuriteEpoch, neuriteStepper, stepFlops, type Stepper } from './_dense-sides';
 import { median, printTable, writeResults, type Row } from './_table';
-import { torchBuilds, TorchProcess, WAIT_POLICIES, type WaitPolicy } from './_torch';
+import { torchBuilds, TorchProcess, WAIT_POLICIES } from './_torch';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,22 +53,21 @@ const repo = path.resolve(__dirname, '..', '..');
 interface Contender {
   side: string; // "Neurite" or a PyTorch build's label
   setting: string;
-  /** The PyTorch process and thread count (PyTorch sides), or the Neurite setting. */
-  torch?: { proc: TorchProcess; threads: number };
+  /** The PyTorch process (PyTorch sides), or the Neurite setting. */
+  torch?: TorchProcess;
   neurite?: { spin: Spin; stepsPerRun: number; threads: number };
   measure(seconds: number): Promise<{ stepsPerS: number; cpuUsPerStep: number }>;
 }
 
 const neuriteSetting = (n: { spin: Spin; stepsPerRun: number; threads: number }) => `spin ${n.spin}, ${n.stepsPerRun} steps/run, ${n.threads} thread${n.threads > 1 ? 's' : ''}`;
-const torchSetting = (policy: WaitPolicy, threads: number) => `OMP_WAIT_POLICY=${policy === 'default' ? '(unset)' : policy}, ${threads} thread${threads > 1 ? 's' : ''}`;
 
-function torchContender(proc: TorchProcess, threads: number, batch: number, opt: string): Contender {
+function torchContender(proc: TorchProcess, batch: number, opt: string): Contender {
   return {
     side: proc.build.label,
-    setting: torchSetting(proc.policy, threads),
-    torch: { proc, threads },
+    setting: proc.setting,
+    torch: proc,
     async measure(seconds) {
-      const t = await proc.ask({ cmd: 'steps', batch, opt, seconds, threads });
+      const t = await proc.ask({ cmd: 'steps', batch, opt, seconds });
       return { stepsPerS: t.steps / t.seconds, cpuUsPerStep: (t.cpu * 1e6) / t.steps };
     },
   };
@@ -79,8 +78,11 @@ async function neuriteContender(set: Parameters<typeof neuriteStepper>[0], batch
   return { side: 'Neurite', setting: neuriteSetting(n), neurite: n, measure: stepper };
 }
 
-/** Rounds over the contenders, each round in its own shuffled order; steps/s and CPU µs per step, per contender per round. */
-async function rounds(cs: Contender[], count: number, seconds: number, seed: number, each?: (r: number) => Promise<void>) {
+/**
+ * Rounds over the contenders, each round in its own shuffled order; steps/s and CPU µs per step,
+ * per contender per round. `afterFirst` runs right after the first contender's measurement.
+ */
+async function rounds(cs: Contender[], count: number, seconds: number, seed: number, afterFirst?: () => Promise<void>) {
   const rng = new Rng(seed);
   const steps = cs.map(() => [] as number[]);
   const cpu = cs.map(() => [] as number[]);
@@ -94,8 +96,8 @@ async function rounds(cs: Contender[], count: number, seconds: number, seed: num
       const m = await cs[i].measure(seconds);
       steps[i].push(m.stepsPerS);
       cpu[i].push(m.cpuUsPerStep);
+      if (i === 0) await afterFirst?.();
     }
-    await each?.(r);
   }
   return { steps, cpu };
 }
@@ -106,8 +108,8 @@ async function main(): Promise<void> {
   const data = await loadData({ name: 'fashion-mnist', download: false, validation: 0 });
   const { builds, skipped } = torchBuilds((s) => console.log(s));
   for (const s of skipped) console.log(`skipped: ${s}`);
-  // One process per (build, wait policy), started together, stopped while idle.
-  const procs = await Promise.all(builds.flatMap((b) => WAIT_POLICIES.map((p) => new TorchProcess(b, p, data.source).start())));
+  // One process per setting (build, wait policy, threads), started together, stopped while idle.
+  const procs = await Promise.all(builds.flatMap((b) => WAIT_POLICIES.flatMap((p) => THREADS.map((t) => new TorchProcess(b, p, t, data.source).start()))));
   console.log(`Neurite: onnxruntime ${ort.env.versions.common}. PyTorch: ${builds.map((b) => `${b.label} (${b.python})`).join(', ') || 'none'}.`);
   console.log(`Sweep: ${SWEEP_ROUNDS} rounds of ${SWEEP_SECONDS} s per setting; best against best: ${ROUNDS} rounds of ${SECONDS} s. Load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`);
 
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   for (const batch of BATCHES) {
     const cs: Contender[] = [];
     for (const n of neuriteSettings) cs.push(await neuriteContender(data.train, batch, 'sgd', n));
-    for (const p of procs) for (const t of THREADS) cs.push(torchContender(p, t, batch, 'sgd'));
+    for (const p of procs) cs.push(torchContender(p, batch, 'sgd'));
     const r = await rounds(cs, SWEEP_ROUNDS, SWEEP_SECONDS, batch);
     const rows: Row[] = cs.map((c, i) => ({ side: c.side, setting: c.setting, steps_s: median(r.steps[i]), min: Math.min(...r.steps[i]), max: Math.max(...r.steps[i]), cpu_us_per_step: median(r.cpu[i]) }));
     printTable(`Settings sweep, batch ${batch} SGD: steps/s (median, min, max of ${SWEEP_ROUNDS} rounds)`, rows);
@@ -135,13 +137,16 @@ async function main(): Promise<void> {
   const achieved: Row[] = [];
   for (const { batch, opt } of configs) {
     const picked = best.get(batch)!;
-    const cs = await Promise.all(picked.map((c) => (c.neurite ? neuriteContender(data.train, batch, opt, c.neurite) : torchContender(c.torch!.proc, c.torch!.threads, batch, opt))));
+    const cs = await Promise.all(picked.map((c) => (c.neurite ? neuriteContender(data.train, batch, opt, c.neurite) : torchContender(c.torch!, batch, opt))));
+    // Each PyTorch's GEMM at 2 threads, under the wait policy of its best setting.
+    const gemmProcs = cs.slice(1).map((c) => procs.find((p) => p.build === c.torch!.build && p.policy === c.torch!.policy && p.threads === 2)!);
     const gemms: Record<string, number[]> = { onnxruntime: [] };
     const measureGemms = async () => {
       gemms.onnxruntime.push(await gemmOrt(0.3));
-      for (const c of cs.slice(1)) (gemms[c.side] ??= []).push((await c.torch!.proc.ask({ cmd: 'gemm', n: GEMM_N, seconds: 0.3, threads: 2 })).gflops);
+      for (const p of gemmProcs) (gemms[p.build.label] ??= []).push((await p.ask({ cmd: 'gemm', n: GEMM_N, seconds: 0.3 })).gflops);
     };
-    const r = await rounds(cs, ROUNDS, SECONDS, 1000 + batch, opt === 'sgd' ? async () => measureGemms() : undefined);
+    // The GEMMs right after Neurite's measurement in each round, so its fractions compare measurements taken under the same load.
+    const r = await rounds(cs, ROUNDS, SECONDS, 1000 + batch, opt === 'sgd' ? measureGemms : undefined);
     const ours = r.steps[0];
     // The strongest PyTorch here: the build with the highest median steps/s.
     const strongest = cs.slice(1).map((_, j) => j + 1).sort((a, b) => median(r.steps[b]) - median(r.steps[a]))[0];
@@ -181,7 +186,7 @@ async function main(): Promise<void> {
     epochRounds.Neurite.push(n.seconds);
     const line = [`Neurite ${n.seconds.toFixed(1)} s (loss ${n.loss.toFixed(3)})`];
     for (const c of b64.slice(1)) {
-      const t = await c.torch!.proc.ask({ cmd: 'epoch', batch: 64, threads: c.torch!.threads });
+      const t = await c.torch!.ask({ cmd: 'epoch', batch: 64 });
       (epochRounds[c.side] ??= []).push(t.seconds);
       line.push(`${c.side} ${t.seconds.toFixed(1)} s (loss ${t.loss.toFixed(3)})`);
     }
@@ -205,7 +210,7 @@ async function main(): Promise<void> {
   const targets = { batch64: 1.3, batch256: 1.1, rssMb: 600 };
   writeResults('dense', {
     onnxruntime: ort.env.versions.common,
-    torch: procs.filter((p) => p.policy === 'default').map((p) => ({ label: p.build.label, version: p.version, python: p.build.python })),
+    torch: builds.map((b) => ({ label: b.label, version: procs.find((p) => p.build === b)!.version, python: b.python })),
     skipped,
     rounds: ROUNDS,
     secondsPerRound: SECONDS,

@@ -1,13 +1,13 @@
 #!/usr/bin/python3
 """PyTorch side of `npm run bench -- dense`: answers one JSON command per stdin line.
 
-  {"cmd": "steps", "batch": 64, "opt": "sgd", "seconds": 1.5, "threads": 2}  → {"steps", "seconds", "cpu"}
-  {"cmd": "epoch", "batch": 64, "threads": 2}                                → {"seconds", "loss"}
-  {"cmd": "gemm", "n": 1024, "seconds": 1, "threads": 2}                     → {"gflops"}
-The data are Fashion-MNIST's IDX files (the folder is argv[1]), kept as bytes like Neurite's.
-OMP_WAIT_POLICY is whatever bench/dense.ts started this process with (OpenMP reads it once, at
-start); `threads` is torch.set_num_threads, set before each command. Works with PyTorch 1.13
-(Debian) and 2.x, with or without numpy.
+  {"cmd": "steps", "batch": 64, "opt": "sgd", "seconds": 1.5}  → {"steps", "seconds", "cpu"}
+  {"cmd": "epoch", "batch": 64}                                → {"seconds", "loss"}
+  {"cmd": "gemm", "n": 1024, "seconds": 1}                     → {"gflops"}
+The data are Fashion-MNIST's IDX files (the folder is argv[1]), kept as bytes like Neurite's;
+argv[2] is the thread count (torch.set_num_threads). bench/dense.ts starts one process per
+setting, with OMP_NUM_THREADS set to that count and its OMP_WAIT_POLICY (OpenMP reads both once,
+at start). Works with PyTorch 1.13 (Debian) and 2.x, with or without numpy.
 """
 import gzip
 import json
@@ -18,6 +18,7 @@ import time
 import torch
 
 folder = sys.argv[1]
+torch.set_num_threads(int(sys.argv[2]))
 
 
 def idx(name, offset):
@@ -88,10 +89,9 @@ def gemm(n, seconds):
     return {"gflops": 2 * n ** 3 * k / (time.perf_counter() - t0) / 1e9}
 
 
-print(json.dumps({"ready": True, "torch": torch.__version__, "wait_policy": os.environ.get("OMP_WAIT_POLICY")}), flush=True)
+print(json.dumps({"ready": True, "torch": torch.__version__, "wait_policy": os.environ.get("OMP_WAIT_POLICY"), "threads": torch.get_num_threads()}), flush=True)
 for line in sys.stdin:
     c = json.loads(line)
-    torch.set_num_threads(int(c.get("threads", 2)))
     if c["cmd"] == "steps":
         r = steps(c["batch"], c["opt"], c["seconds"])
     elif c["cmd"] == "epoch":
