@@ -56,7 +56,8 @@ function currentTorchPython(log: (s: string) => void): { python: string } | { sk
     const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.status !== 0) {
       const why = (r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n').slice(-2).join(' ');
-      return { skipped: `\`${path.basename(cmd)} ${args.join(' ')}\` failed: ${why}` };
+      const hint = cmd === python ? ` (pip needs the wheel: a local wheel folder, or \`--index-url https://download.pytorch.org/whl/cpu\` in pip's configuration)` : '';
+      return { skipped: `\`${path.basename(cmd)} ${args.join(' ')}\` failed: ${why}${hint}` };
     }
   }
   if (torchVersion(python) !== CURRENT_TORCH) return { skipped: `the venv's torch is ${torchVersion(python)}, not ${CURRENT_TORCH}` };

@@ -38,8 +38,8 @@ const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
-const ROUNDS = arg('rounds', 5);
-const SECONDS = arg('seconds', 1);
+const ROUNDS = arg('rounds', 9);
+const SECONDS = arg('seconds', 0.6);
 const SWEEP_ROUNDS = arg('sweep-rounds', 3);
 const SWEEP_SECONDS = arg('sweep-seconds', 0.4);
 const BATCHES = [64, 256];
