@@ -15,7 +15,8 @@
  *      with the settings picked for SGD. CPU time per step (all threads) is reported beside
  *      steps/s: on a shared machine it is the steadier measure of the work a step costs.
  *   3. Achieved GFLOP/s of the step against one 1024³ GEMM measured in the same rounds: in
- *      onnxruntime and in each PyTorch; the fraction of each and of the fastest.
+ *      onnxruntime and in each PyTorch; the fraction of each and of the fastest, per second and
+ *      per CPU-second.
  *   4. One full Fashion-MNIST epoch (60,000 images, batch 64, shuffled, SGD), batching included
  *      (Neurite as dense.mlp runs it: the shared loop, bytes in, metrics streamed to a run
  *      folder), each side at its batch-64 setting.
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
   // 1. Settings sweep.
   const neuriteSettings = SPINS.flatMap((spin) => STEPS_PER_RUN.flatMap((stepsPerRun) => THREADS.map((threads) => ({ spin, stepsPerRun, threads }))));
   const sweep: Record<string, unknown>[] = [];
+  const oneThread: Row[] = [];
   const best = new Map<number, Contender[]>(); // per batch: Neurite's best, then each build's best
   for (const batch of BATCHES) {
     const cs: Contender[] = [];
@@ -125,12 +127,19 @@ async function main(): Promise<void> {
     const rows: Row[] = cs.map((c, i) => ({ side: c.side, setting: c.setting, steps_s: median(r.steps[i]), min: Math.min(...r.steps[i]), max: Math.max(...r.steps[i]), cpu_us_per_step: median(r.cpu[i]) }));
     printTable(`Settings sweep, batch ${batch} SGD: steps/s (median, min, max of ${SWEEP_ROUNDS} rounds)`, rows);
     sweep.push(...rows.map((row, i) => ({ batch, ...row, rounds: r.steps[i] })));
+    // Work per step on one thread that never spins (CPU time, nearly load-independent): Neurite's 16 steps per run against each PyTorch under PASSIVE.
+    const cpuOf = (side: string, setting: string) => rows.find((x) => x.side === side && x.setting === setting)?.cpu_us_per_step as number;
+    const ours1 = cpuOf('Neurite', 'spin never, 16 steps/run, 1 thread');
+    for (const b of builds) oneThread.push({ batch, pytorch: `${b.label}, OMP_WAIT_POLICY=PASSIVE, 1 thread`, neurite_cpu_us: ours1, pytorch_cpu_us: cpuOf(b.label, 'OMP_WAIT_POLICY=PASSIVE, 1 thread'), cpu_ratio: cpuOf(b.label, 'OMP_WAIT_POLICY=PASSIVE, 1 thread') / ours1 });
     const pick = (side: string) => cs.map((c, i) => ({ c, m: median(r.steps[i]) })).filter((x) => x.c.side === side).sort((a, b) => b.m - a.m)[0].c;
     best.set(batch, ['Neurite', ...builds.map((b) => b.label)].map(pick));
   }
+  printTable('Work per step on one thread, no spinning: CPU µs per step (medians of the sweep; Neurite: spin never, 16 steps/run); cpu_ratio = PyTorch/Neurite', oneThread);
 
   // 2 and 3. Best against best, with the GEMM references in the same rounds.
-  const gemmOrt = await gemmMeter(GEMM_N, execOptions('cpu', { threads: 2 }));
+  // onnxruntime's GEMM at 2 threads, spinning as Neurite's best setting does (one meter per mode).
+  const gemmMeters = new Map<Spin, ReturnType<typeof gemmMeter>>();
+  const gemmOrt = (spin: Spin) => gemmMeters.get(spin) ?? gemmMeters.set(spin, gemmMeter(GEMM_N, execOptions('cpu', { threads: 2, spin }))).get(spin)!;
   const configs = [...BATCHES.map((batch) => ({ batch, opt: 'sgd' })), { batch: 64, opt: 'momentum' }, { batch: 64, opt: 'adam' }];
   const head: Record<string, unknown>[] = [];
   const headRows: Row[] = [];
@@ -140,10 +149,17 @@ async function main(): Promise<void> {
     const cs = await Promise.all(picked.map((c) => (c.neurite ? neuriteContender(data.train, batch, opt, c.neurite) : torchContender(c.torch!, batch, opt))));
     // Each PyTorch's GEMM at 2 threads, under the wait policy of its best setting.
     const gemmProcs = cs.slice(1).map((c) => procs.find((p) => p.build === c.torch!.build && p.policy === c.torch!.policy && p.threads === 2)!);
-    const gemms: Record<string, number[]> = { onnxruntime: [] };
+    const gemms: Record<string, { wall: number[]; cpu: number[] }> = { onnxruntime: { wall: [], cpu: [] } };
     const measureGemms = async () => {
-      gemms.onnxruntime.push(await gemmOrt(0.3));
-      for (const p of gemmProcs) (gemms[p.build.label] ??= []).push((await p.ask({ cmd: 'gemm', n: GEMM_N, seconds: 0.3 })).gflops);
+      const o = await (await gemmOrt(cs[0].neurite!.spin))(0.3);
+      gemms.onnxruntime.wall.push(o.gflops);
+      gemms.onnxruntime.cpu.push(o.cpuGflops);
+      for (const p of gemmProcs) {
+        const t = await p.ask({ cmd: 'gemm', n: GEMM_N, seconds: 0.3 });
+        const g = (gemms[p.build.label] ??= { wall: [], cpu: [] });
+        g.wall.push(t.gflops);
+        g.cpu.push(t.cpu_gflops);
+      }
     };
     // The GEMMs right after Neurite's measurement in each round, so its fractions compare measurements taken under the same load.
     const r = await rounds(cs, ROUNDS, SECONDS, 1000 + batch, opt === 'sgd' ? measureGemms : undefined);
@@ -162,20 +178,26 @@ async function main(): Promise<void> {
     }
     console.log(`  ${entry.config}: Neurite ${entry.neurite.steps_s.toFixed(0)} steps/s; ${versus.map((v) => `${v.torch} ${v.steps_s.toFixed(0)} → ${v.ratio.median.toFixed(2)}×`).join('; ')}`);
     if (opt === 'sgd') {
-      // Per round: achieved GFLOP/s of Neurite's step over each GEMM of that round.
-      const flops = (k: number) => (ours[k] * stepFlops(batch)) / 1e9;
-      const fastest = (k: number) => Math.max(...Object.values(gemms).map((g) => g[k]));
-      const fastestName = Object.entries(gemms).sort((a, b) => median(b[1]) - median(a[1]))[0][0];
-      const row: Row = { config: entry.config, neurite_gflop_s: median(ours.map((_, k) => flops(k))) };
-      for (const [name, g] of Object.entries(gemms)) row[`gemm_gflop_s ${name}`] = median(g);
-      row.fraction_of_ort_gemm = median(ours.map((_, k) => flops(k) / gemms.onnxruntime[k]));
-      row.fraction_of_fastest_gemm = median(ours.map((_, k) => flops(k) / fastest(k)));
-      row.fastest_gemm = fastestName;
-      achieved.push(row);
+      // Per round: Neurite's step GFLOP over each GEMM of that round, per second (wall) and per CPU-second (the steadier under load).
+      for (const [clock, mine] of [
+        ['wall', ours.map((x) => (x * stepFlops(batch)) / 1e9)],
+        ['cpu', r.cpu[0].map((us) => stepFlops(batch) / (us * 1e3))],
+      ] as const) {
+        const fastest = (k: number) => Math.max(...Object.values(gemms).map((g) => g[clock][k]));
+        const unit = clock === 'wall' ? 'gflop_s' : 'gflop_per_cpu_s';
+        const row: Row = { config: entry.config, clock: clock === 'wall' ? 'per second' : 'per CPU-second', [`neurite_${unit}`]: median(mine) };
+        for (const [name, g] of Object.entries(gemms)) row[`gemm_${unit} ${name}`] = median(g[clock]);
+        row.fraction_of_ort_gemm = median(mine.map((x, k) => x / gemms.onnxruntime[clock][k]));
+        row.fraction_of_fastest_gemm = median(mine.map((x, k) => x / fastest(k)));
+        row.fastest_gemm = Object.entries(gemms).sort((a, b) => median(b[1][clock]) - median(a[1][clock]))[0][0];
+        achieved.push(row);
+      }
     }
   }
   printTable('Best against best: steps/s (medians of rounds); ratio = Neurite/PyTorch per round (min, median, max); cpu_ratio = PyTorch/Neurite CPU µs per step', headRows);
-  printTable(`Achieved GFLOP/s of Neurite's step vs one ${GEMM_N}³ GEMM (2 threads) in the same rounds; fraction_of_ort_gemm divides by onnxruntime's GEMM, fraction_of_fastest_gemm by the fastest GEMM of each round (fastest_gemm: the fastest by median)`, achieved);
+  const achievedTitle = (clock: string) => `Achieved GFLOP ${clock} of Neurite's step vs one ${GEMM_N}³ GEMM (2 threads, each side's best spin or wait policy) right after it in each round; fraction_of_ort_gemm divides by onnxruntime's GEMM, fraction_of_fastest_gemm by the fastest GEMM of the round (fastest_gemm: the fastest by median)`;
+  printTable(achievedTitle('per second'), achieved.filter((a) => a.clock === 'per second'));
+  printTable(achievedTitle('per CPU-second (all threads; spinning counts)'), achieved.filter((a) => a.clock !== 'per second'));
 
   // 4. A full epoch, each side at its batch-64 setting.
   const b64 = best.get(64)!;
@@ -208,6 +230,10 @@ async function main(): Promise<void> {
   };
   const ratios = { batch64: vsStrongest(64), batch256: vsStrongest(256) };
   const targets = { batch64: 1.3, batch256: 1.1, rssMb: 600 };
+  for (const [key, batch] of [['batch64', 64], ['batch256', 256]] as const) {
+    const x = ratios[key];
+    if (x) console.log(`target batch ${batch}: ≥ ${targets[key]}× the strongest PyTorch (${x.against}): per-round ratio ${x.median.toFixed(2)} (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)}) → ${x.median >= targets[key] ? 'met' : 'missed'}`);
+  }
   writeResults('dense', {
     onnxruntime: ort.env.versions.common,
     torch: builds.map((b) => ({ label: b.label, version: procs.find((p) => p.build === b)!.version, python: b.python })),
@@ -222,6 +248,7 @@ async function main(): Promise<void> {
     meetsTargets: { batch64: (ratios.batch64?.median ?? 0) >= targets.batch64, batch256: (ratios.batch256?.median ?? 0) >= targets.batch256, rss: mem.mb < targets.rssMb },
     best: Object.fromEntries([...best].map(([batch, cs]) => [`batch${batch}`, Object.fromEntries(cs.map((c) => [c.side, c.setting]))])),
     bestAgainstBest: head,
+    oneThreadCpu: oneThread,
     achieved,
     epoch: { neurite: b64[0].setting, rows: epochRows, rounds: epochRounds },
     memory: mem,

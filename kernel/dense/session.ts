@@ -57,7 +57,9 @@ export function sessionOptions(o: ExecOptions): SessionOptions {
     // parallel sections to the pool, and a sleeping thread takes long to wake for each (the
     // caller spin-waits for it meanwhile). MLP 784-256-10, 8 steps per run, 2 threads, same
     // process, alternating rounds: +11–18% steps/s at batch 64, +7% at 256, for 4–8% more CPU per
-    // step; between runs the pool uses no CPU (spinning always: a whole core).
+    // step; between runs the pool uses no CPU (spinning always: a whole core). Under heavy load
+    // from other processes (load average 13–21 on the 2 cores, bench/dense.ts) it lost 1.6–3.8×
+    // against spin 'never' at 2 threads: a thread spinning for a descheduled one.
     extra: {
       session: {
         intra_op: { allow_spinning: o.spin === 'never' ? '0' : '1' },
