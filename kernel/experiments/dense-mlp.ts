@@ -52,7 +52,10 @@ export const mlpSpec = defineSpec('dense.mlp', {
         .optional()
         .describe('Stop when the validation value stops improving; absent: train all epochs.'),
       threads: z.int().min(1).max(1024).optional().describe('Compute threads for onnxruntime; default: $NEURITE_THREADS, else the number of cores.'),
-      spin: z.boolean().default(false).describe('Keep compute threads spinning between runs too (they always spin within a run); a core stays busy while the kernel does anything else.'),
+      spin: z
+        .enum(['never', 'within-runs', 'always'])
+        .default('within-runs')
+        .describe('When compute threads spin for work instead of sleeping: within a run (default); always (between runs too: a core stays busy while the kernel does anything else); never (best when other processes hold the cores).'),
       checkpoints: z.boolean().default(true).describe('Write artifacts/checkpoint-last (and checkpoint-best) after each epoch.'),
     })
     .prefault({})
@@ -109,7 +112,7 @@ export const mlpExperiment: Experiment<MlpSpec> = {
     const params = model.parameters();
     const parameterCount = params.reduce((s, p) => s + p.size, 0);
     const exec = execOptions(ctx.device as Device, { threads: spec.train.threads, spin: spec.train.spin });
-    ctx.log(`model ${[features, ...spec.model.hidden, data.classes].join('-')} (${parameterCount} parameters) on ${exec.device}, ${exec.threads} threads, spinning ${exec.spin ? 'always' : 'within runs'}`);
+    ctx.log(`model ${[features, ...spec.model.hidden, data.classes].join('-')} (${parameterCount} parameters) on ${exec.device}, ${exec.threads} threads, spinning ${exec.spin}`);
 
     // (3) Training.
     const state = new TrainState(params, makeOptimizer(optimizerSpec(spec.train)));
