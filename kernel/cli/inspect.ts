@@ -2,8 +2,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../core/errors';
-import { experiments, jsonSchemaFor, jsonSchemaForAll } from '../experiments/registry';
-import { listRuns, readMetrics, runInfo, runsRoot } from '../runs/store';
+import { experiments, findExperiment, jsonSchemaFor, jsonSchemaForAll } from '../experiments/registry';
+import { formatValue, groupMetrics } from '../protocol/metrics';
+import type { RunSummary } from '../protocol/types';
+import { listRuns, readMetrics, readMetricsMeta, runInfo, runsRoot } from '../runs/store';
 import { EXIT_OK, parse, positionalError, printJson, synopsis, type Command } from './io';
 
 const json = { type: 'boolean', help: 'print JSON instead of text' } as const;
@@ -70,12 +72,31 @@ export const showCommand: Command = {
     process.stdout.write(`run     ${info.id}\nkind    ${info.kind}\nstatus  ${info.status}${info.status === 'incomplete' ? ' (no summary.json: the run did not finish)' : ''}\ndir     ${dir}\n`);
     process.stdout.write(`metrics ${metrics.length} records\n`);
     if (info.summary) {
-      for (const [k, v] of Object.entries(info.summary.metrics)) process.stdout.write(`  ${k} = ${v}\n`);
+      // the declaration the run recorded; runs older than that get today's declaration of their kind
+      process.stdout.write(summaryText(info.summary, readMetricsMeta(dir) ?? findExperiment(info.kind ?? '')?.metrics));
       if (info.summary.error) process.stdout.write(`error   ${info.summary.error}\n`);
     }
+    if (info.notes) process.stdout.write(`${info.notes.tags.length ? `tags    ${info.notes.tags.join(', ')}\n` : ''}${info.notes.note ? `note    ${info.notes.note.replace(/\n/g, '\n        ')}\n` : ''}`);
     return EXIT_OK;
   },
 };
+
+/** Summary metrics grouped as their experiment declared them, each with its label, value and unit, raw name last. */
+export function summaryText(summary: RunSummary, table: Parameters<typeof groupMetrics>[0]): string {
+  const groups = groupMetrics(table, Object.keys(summary.metrics));
+  const rows = groups.flatMap((g) => g.metrics.map((m) => ({ label: m.label, value: formatValue(summary.metrics[m.name], m), name: m.name, declared: m.declared })));
+  const wl = Math.max(0, ...rows.map((r) => r.label.length));
+  const wv = Math.max(0, ...rows.map((r) => r.value.length));
+  let out = summary.partial ? `(the run stopped early: the last value of each metric it streamed)\n` : '';
+  for (const g of groups) {
+    out += `${g.group}\n`;
+    for (const m of g.metrics) {
+      const r = rows.find((x) => x.name === m.name)!;
+      out += `  ${r.label.padEnd(wl)}  ${r.value.padStart(wv)}${r.declared ? `  (${r.name})` : ''}\n`;
+    }
+  }
+  return out;
+}
 
 /** A run by folder path, exact id, or unique id prefix/suffix. */
 function findRun(ref: string, root: string): string {

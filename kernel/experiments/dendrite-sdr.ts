@@ -15,6 +15,7 @@ import { falseNegative, falsePositive, unionFalsePositive, unionFalsePositiveExa
 import { FalseNegativeSim, FalsePositiveSim, UnionSim, runChunked, type ChunkedSim, type SimResult } from '../models/dendrite/sdr-simulate';
 import { paperSweeps, sweepIds, type Sweep } from '../models/dendrite/sdr-sweeps';
 import type { RunContext } from '../runs/context';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 
@@ -87,6 +88,24 @@ interface Check {
   agrees?: boolean;
 }
 
+/** What dendrite.sdr emits: each check's estimate converging (one series per check), then the checks. */
+export const sdrMetrics: MetricTable = {
+  series: { '{check}': { label: '{check}', x: 'segment tests' } },
+  metrics: [
+    { name: 'checks_agreeing', label: 'checks whose theory lies in the interval', group: 'Agreement', percent: true, better: 'higher', key: true },
+    { name: 'estimate', label: 'simulated rate', group: 'Error rate', scale: 'log', band: { lo: 'lo', hi: 'hi' } },
+    { name: 'theory', label: 'theory', group: 'Error rate', scale: 'log' },
+    { name: 'lo', label: 'interval, lower bound', group: 'Error rate', scale: 'log' },
+    { name: 'hi', label: 'interval, upper bound', group: 'Error rate', scale: 'log' },
+    { name: '{check}_sim', label: '{check} simulated', group: 'Error rates', scale: 'log', band: { lo: '{check}_lo', hi: '{check}_hi' } },
+    { name: '{check}_theory', label: '{check} theory', group: 'Error rates', scale: 'log' },
+    { name: '{check}_paper', label: "{check} paper's formula", group: 'Error rates', scale: 'log' },
+    { name: '{check}_lo', label: '{check} interval, lower bound', group: 'Error rates', scale: 'log' },
+    { name: '{check}_hi', label: '{check} interval, upper bound', group: 'Error rates', scale: 'log' },
+    { name: '{check}_agrees', label: '{check} theory in the interval (1 yes, 0 no)', group: 'Agreement', better: 'higher' },
+  ],
+};
+
 export const sdrExperiment: Experiment<SdrSpec> = {
   kind: 'dendrite.sdr',
   title: 'Active dendrites on sparse distributed representations',
@@ -94,6 +113,7 @@ export const sdrExperiment: Experiment<SdrSpec> = {
   paper: 'PAPERS.md §6 — arXiv 1601.00720',
   engine: 'event',
   schema: sdrSpec,
+  metrics: sdrMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Theory at every check point.
     const checks: Check[] = [
@@ -138,7 +158,8 @@ export const sdrExperiment: Experiment<SdrSpec> = {
         xLabel: sweep.xLabel,
         yLabel: sweep.yLabel,
         logY: sweep.logY,
-        series: sweep.series.map((s) => ({ name: s.name, x: s.points.map((p) => p.x), y: s.points.map((p) => p.y) })),
+        // simulated points carry their confidence interval: views draw it as a band
+        series: sweep.series.map((s) => ({ name: s.name, x: s.points.map((p) => p.x), y: s.points.map((p) => p.y), ...(s.points.some((p) => p.lo !== undefined) ? { lo: s.points.map((p) => p.lo ?? p.y), hi: s.points.map((p) => p.hi ?? p.y), points: true } : {}) })),
       });
       if (sweep.table) {
         const { columns, rows } = sweep.table;

@@ -21,6 +21,7 @@ import type { Device } from '../dense/providers';
 import { execOptions } from '../dense/session';
 import { TrainState } from '../dense/step';
 import { evaluate, train } from '../dense/train';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 
@@ -80,12 +81,35 @@ export function optimizerSpec(t: MlpSpec['train']): OptimizerSpec {
   return { kind: t.optimizer, lr: t.lr, weightDecay: t.weightDecay };
 }
 
+/** What dense.mlp emits: running means per logged step, one record per epoch, the test at the end. */
+export const mlpMetrics: MetricTable = {
+  series: { train: { label: 'per step', x: 'training step' }, epoch: { label: 'per epoch', x: 'epoch' } },
+  metrics: [
+    { name: 'test_accuracy', label: 'test accuracy', group: 'Accuracy', percent: true, better: 'higher', key: true },
+    { name: 'val_accuracy', label: 'validation accuracy', group: 'Accuracy', percent: true, better: 'higher' },
+    { name: 'train_accuracy', label: 'training accuracy', group: 'Accuracy', percent: true, better: 'higher' },
+    { name: 'accuracy', label: 'training accuracy (running mean)', group: 'Accuracy', percent: true, better: 'higher' },
+    { name: 'test_loss', label: 'test loss', group: 'Loss', better: 'lower' },
+    { name: 'val_loss', label: 'validation loss', group: 'Loss', better: 'lower' },
+    { name: 'train_loss', label: 'training loss', group: 'Loss', better: 'lower' },
+    { name: 'loss', label: 'training loss (running mean)', group: 'Loss', better: 'lower' },
+    { name: 'lr', label: 'learning rate', group: 'Learning rate' },
+    { name: 'seconds', label: 'epoch time', unit: 's', group: 'Time per epoch', better: 'lower' },
+    { name: 'steps_per_s', label: 'training speed', unit: 'steps/s', group: 'Speed', better: 'higher' },
+    { name: 'epochs', label: 'epochs trained', group: 'Training' },
+    { name: 'best_epoch', label: 'best epoch', group: 'Training' },
+    { name: 'steps', label: 'training steps', group: 'Training' },
+    { name: 'parameters', label: 'parameters', group: 'Model' },
+  ],
+};
+
 export const mlpExperiment: Experiment<MlpSpec> = {
   kind: 'dense.mlp',
   title: 'MLP classifier (dense baseline)',
   description: 'A multilayer perceptron trained on MNIST or Fashion-MNIST with the ONNX dense engine',
   engine: 'dense',
   schema: mlpSpec,
+  metrics: mlpMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Data and the seeded validation split.
     const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);

@@ -1,5 +1,6 @@
 /** The contract every experiment kind fulfils: a schema, a method (`run`), and a one-line pitch. */
 import type { z } from 'zod';
+import type { MetricTable } from '../protocol/metrics';
 import type { RunContext } from '../runs/context';
 import type { BaseSpec } from './spec';
 
@@ -28,6 +29,12 @@ export interface Experiment<S extends BaseSpec = any> {
    * makes a spec path absolute as the run will.
    */
   check?(spec: S, resolvePath: (p: string) => string): void;
+  /**
+   * Every metric the kind emits (streamed and in the summary), declared once: label, unit, chart
+   * group, scale, which way is better (kernel/protocol/metrics.ts). Views read this, never the
+   * metric's name; an undeclared metric is shown under its raw name on a chart of its own.
+   */
+  readonly metrics?: MetricTable;
   /** The method section, top to bottom. */
   run(spec: S, ctx: RunContext): Promise<ExperimentResult>;
 }

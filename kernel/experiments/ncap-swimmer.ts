@@ -24,6 +24,7 @@ import { initialParameters, parameterCount, runEpisode, type ControllerSpec, typ
 import { evolve } from '../models/ncap/es';
 import { BodyCache, episodeRunner } from '../models/ncap/pool';
 import { learningCurveTrace, trajectoryOutputs, transferTrace, type CurvePoint } from '../models/ncap/traces';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 
@@ -79,6 +80,27 @@ function controllerOf(spec: NcapSpec): ControllerSpec {
 
 const meanSd = (xs: number[]) => ({ mean: mean(xs), sd: xs.length > 1 ? Math.sqrt(variance(xs)) : 0 });
 
+/** What ncap.swimmer emits: the ES learning curve per generation, then returns and transfer. */
+export const ncapMetrics: MetricTable = {
+  series: { generation: { label: 'per generation', x: 'generation' } },
+  metrics: [
+    { name: 'final_return', label: 'final return', group: 'Return', better: 'higher', key: true },
+    { name: 'init_return', label: 'return at initialisation', group: 'Return', better: 'higher' },
+    { name: 'best_curve_return', label: 'best return on the curve', group: 'Return', better: 'higher' },
+    { name: 'current_return', label: 'return of the current parameters', group: 'Return', better: 'higher' },
+    { name: 'population_mean', label: 'population mean return', group: 'Return', better: 'higher' },
+    { name: 'population_max', label: 'population best return', group: 'Return', better: 'higher' },
+    { name: 'final_return_sd', label: 'final return, sd over episodes', group: 'Return spread' },
+    { name: 'init_return_sd', label: 'return at initialisation, sd over episodes', group: 'Return spread' },
+    { name: 'transfer_{links}_links', label: 'return on a {links}-link body', group: 'Zero-shot transfer', better: 'higher' },
+    { name: 'episodes', label: 'episodes so far', group: 'Episodes' },
+    { name: 'training_episodes', label: 'training episodes', group: 'Episodes' },
+    { name: 'episodes_per_s', label: 'simulation speed', unit: 'episodes/s', group: 'Speed', better: 'higher' },
+    { name: 'workers', label: 'worker threads', group: 'Speed' },
+    { name: 'parameters', label: 'parameters', group: 'Model' },
+  ],
+};
+
 export const ncapExperiment: Experiment<NcapSpec> = {
   kind: 'ncap.swimmer',
   title: 'NCAP swimmer vs MLP (MuJoCo, evolution strategies)',
@@ -86,6 +108,7 @@ export const ncapExperiment: Experiment<NcapSpec> = {
   paper: 'PAPERS.md §3 — Bhattasali, Zador & Engel, NeurIPS 2022',
   engine: 'event',
   schema: ncapSpec,
+  metrics: ncapMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1–2) Body and controller.
     const N = spec.body.links;

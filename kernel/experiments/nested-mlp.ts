@@ -16,6 +16,7 @@ import { simulate } from '../core/system';
 import { dataSpec, loadData } from '../data';
 import { denseMlp, linearParams, trainDense, type ByteBatch } from '../models/nested/dense-reference';
 import { learnerSystem, streamSystem, trainerSystem, type Batch } from '../models/nested/learner';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 
@@ -36,6 +37,19 @@ export const nestedSpec = defineSpec('nested.mlp', {
 
 export type NestedSpec = z.infer<typeof nestedSpec>;
 
+/** What nested.mlp reports: both nets' losses, how far apart they are, and their speeds. */
+export const nestedMetrics: MetricTable = {
+  metrics: [
+    { name: 'max_loss_diff', label: 'largest loss difference', group: 'Nested vs dense engine', scale: 'log', better: 'lower', key: true },
+    { name: 'max_param_diff', label: 'largest parameter difference', group: 'Nested vs dense engine', scale: 'log', better: 'lower' },
+    { name: 'nested_final_loss', label: 'final loss, nested systems', group: 'Loss', better: 'lower' },
+    { name: 'dense_final_loss', label: 'final loss, dense engine', group: 'Loss', better: 'lower' },
+    { name: 'first_loss', label: 'first-step loss', group: 'Loss' },
+    { name: 'nested_steps_per_s', label: 'speed, nested systems', unit: 'steps/s', group: 'Speed', better: 'higher' },
+    { name: 'dense_steps_per_s', label: 'speed, dense engine', unit: 'steps/s', group: 'Speed', better: 'higher' },
+  ],
+};
+
 export const nestedExperiment: Experiment<NestedSpec> = {
   kind: 'nested.mlp',
   title: 'A deep net as nested systems (layers, network, learner, data stream)',
@@ -43,6 +57,7 @@ export const nestedExperiment: Experiment<NestedSpec> = {
   paper: 'PAPERS.md §8 — arXiv 2111.01297',
   engine: 'dense',
   schema: nestedSpec,
+  metrics: nestedMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Data: the training images, reshuffled each epoch; batch k is a pure function of k.
     const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);

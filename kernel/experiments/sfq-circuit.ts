@@ -13,6 +13,7 @@ import { Transient } from '../circuits/transient';
 import { pulseCount } from '../models/sfq/measure';
 import type { XYTrace } from '../protocol/types';
 import type { RunContext } from '../runs/context';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 
@@ -43,6 +44,22 @@ export const sfqCircuitSpec = defineSpec('sfq.circuit', {
 
 export type SfqCircuitSpec = z.infer<typeof sfqCircuitSpec>;
 
+/** What sfq.circuit emits: the transient's progress per chunk, then sizes, speed and pulse counts. */
+export const sfqCircuitMetrics: MetricTable = {
+  series: {},
+  metrics: [
+    { name: 'pulses_{junction}', label: 'SFQ pulses through {junction}', group: 'Pulses', key: true },
+    { name: 'time_ps', label: 'simulated time', unit: 'ps', group: 'Simulated time' },
+    { name: 'steps_per_s', label: 'solver speed', unit: 'steps/s', group: 'Speed', better: 'higher' },
+    { name: 'wall_s', label: 'wall time', unit: 's', group: 'Speed', better: 'lower' },
+    { name: 'solves_per_step', label: 'linear solves per step', group: 'Solver', better: 'lower' },
+    { name: 'newton_steps', label: 'Newton iterations', group: 'Solver' },
+    { name: 'steps', label: 'time steps', group: 'Size' },
+    { name: 'junctions', label: 'Josephson junctions', group: 'Size' },
+    { name: 'unknowns', label: 'unknowns', group: 'Size' },
+  ],
+};
+
 export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
   kind: 'sfq.circuit',
   title: 'Superconducting circuit transient (JoSIM-compatible)',
@@ -50,6 +67,7 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
   paper: 'PAPERS.md §9 — arXiv 2311.10721',
   engine: 'event',
   schema: sfqCircuitSpec,
+  metrics: sfqCircuitMetrics,
   // A netlist that cannot be read or built (bad syntax, .tran stop ≤ step, …) is bad input:
   // reported with its line and column before a run folder exists.
   check(spec, resolvePath) {

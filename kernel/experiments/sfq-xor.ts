@@ -20,6 +20,7 @@ import { calibrate, shippedGrid } from '../models/sfq/calibrate';
 import { passProbability } from '../models/sfq/synapse';
 import { runXorCircuit, XOR_NODES, type XorCircuitResult } from '../models/sfq/xor-circuit';
 import { xorDefaults } from '../models/sfq/xor-netlist';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 import { xorTraces } from '../models/sfq/xor-traces';
@@ -83,6 +84,27 @@ export type SfqXorSpec = z.infer<typeof sfqXorSpec>;
 
 const PAIRS = [[0, 0], [0, 1], [1, 0], [1, 1]] as const;
 
+/** What sfq.xor reports: the margin, the rates per input pair, the calibration and the checks. */
+export const sfqXorMetrics: MetricTable = {
+  metrics: [
+    { name: 'margin_GHz', label: 'classification margin (circuit)', unit: 'GHz', group: 'Margin', better: 'higher', key: true },
+    { name: 'model_margin_GHz', label: 'classification margin (model)', unit: 'GHz', group: 'Margin', better: 'higher' },
+    { name: 'margin_min_over_T_GHz', label: 'smallest margin over the temperature sweep', unit: 'GHz', group: 'Margin', better: 'higher' },
+    { name: 'check_margin_{T}K_GHz', label: 'circuit margin at {T} K', unit: 'GHz', group: 'Margin', better: 'higher' },
+    { name: 'margin_iwOn{w}_{T}K_GHz', label: 'margin at {T} K, weights {w} µA', unit: 'GHz', group: 'Margin vs weights', better: 'higher' },
+    { name: 'margin_relative', label: 'margin relative to the input rate', group: 'Margin (relative)', percent: true, better: 'higher' },
+    { name: 'model_out_{input}_GHz', label: 'output rate, inputs {input} (model)', unit: 'GHz', group: 'Output rate' },
+    { name: 'out_{input}_GHz', label: 'output rate, inputs {input}', unit: 'GHz', group: 'Output rate' },
+    { name: 'h1_{input}_GHz', label: 'hidden h1 rate, inputs {input}', unit: 'GHz', group: 'Hidden rates' },
+    { name: 'h2_{input}_GHz', label: 'hidden h2 rate, inputs {input}', unit: 'GHz', group: 'Hidden rates' },
+    { name: 'p_on', label: 'pass probability of an "on" synapse', group: 'Synapses', percent: true },
+    { name: 'synapse_width_{T}K_uA', label: 'synapse sigmoid width at {T} K', unit: 'µA', group: 'Synapse width' },
+    { name: 'synapse_width_exponent', label: 'width exponent b (σ ∝ T^b)', group: 'Synapses' },
+    { name: 'best_ithHidden', label: 'best hidden threshold bias', unit: 'µA', group: 'Best biases' },
+    { name: 'best_ithOut', label: 'best output threshold bias', unit: 'µA', group: 'Best biases' },
+  ],
+};
+
 export const sfqXorExperiment: Experiment<SfqXorSpec> = {
   kind: 'sfq.xor',
   title: 'Rate-coded XOR network of SFQ neurons and stochastic synapses',
@@ -90,6 +112,7 @@ export const sfqXorExperiment: Experiment<SfqXorSpec> = {
   paper: 'PAPERS.md §9 — arXiv 2311.10721',
   engine: 'event',
   schema: sfqXorSpec,
+  metrics: sfqXorMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     const design: XorDesign = spec.network;
     const T = spec.temperature;

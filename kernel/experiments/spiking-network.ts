@@ -15,6 +15,7 @@ import { buildNetwork } from '../spiking/build';
 import { emitRaster, emitState, histogram, round } from '../spiking/output';
 import { monitorsSpec, populationSpec, projectionSpec, stimulusSpec } from '../spiking/spec';
 import { checkNetwork } from '../spiking/spec-checks';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 
@@ -29,6 +30,20 @@ export const networkSpec = defineSpec('spiking.network', {
 
 export type NetworkExperimentSpec = z.infer<typeof networkSpec>;
 
+/** What spiking.network emits: population rates and mean plastic weights per rate bin, then totals. */
+export const networkMetrics: MetricTable = {
+  series: { network: { x: 'time step' } },
+  metrics: [
+    { name: 'rate_{population}', label: '{population} rate', unit: 'Hz', group: 'Population rate' },
+    { name: 'wmean_{projection}', label: '{projection} mean weight', group: 'Mean weight' },
+    { name: 'spikes_{population}', label: '{population} spikes', group: 'Spikes' },
+    { name: 'simSeconds', label: 'simulation time', unit: 's', group: 'Time', better: 'lower', key: true },
+    { name: 'wallSeconds', label: 'wall time', unit: 's', group: 'Time', better: 'lower' },
+    { name: 'steps', label: 'time steps', group: 'Size' },
+    { name: 'synapses', label: 'synapses', group: 'Size' },
+  ],
+};
+
 export const networkExperiment: Experiment<NetworkExperimentSpec> = {
   kind: 'spiking.network',
   title: 'Spiking network',
@@ -36,6 +51,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
   paper: 'PAPERS.md §7 (engine); validated against Brian2',
   engine: 'event',
   schema: networkSpec,
+  metrics: networkMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (2) Build; (1), validation, happened before the run started.
     const built = buildNetwork(spec, ctx.rng);

@@ -16,6 +16,7 @@ import { InputError } from '../core/errors';
 import { offGridMessage, wholeSteps } from '../spiking/neurons/types';
 import type { SpatialParams } from '../models/spiking/spatial-network';
 import { hammingDistance, paperParams, paperSearch, runSet } from '../models/spiking/spatial-protocol';
+import type { MetricTable } from '../protocol/metrics';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 
@@ -120,6 +121,33 @@ export function spatialParams(s: SpatialSpec): SpatialParams {
   return { bits: s.bits, dtMs: s.dtMs, neuron: s.neuron, relayNa: s.relayNa, training: s.training, stdp: s.stdp, test: s.test, arithmetic: s.arithmetic };
 }
 
+/** What spiking.spatial-stdp emits: per training set and per Hamming-distance pair, then the table. */
+export const spatialMetrics: MetricTable = {
+  series: { sets: { label: 'per training set', x: 'training set' }, hamming: { label: 'per Hamming distance', x: 'Hamming distance' } },
+  metrics: [
+    { name: 'hamming_exact', label: 'pairs at the expected accuracy', group: 'Hamming table', better: 'higher', key: true },
+    { name: 'hamming_pairs', label: 'pairs tested', group: 'Hamming table' },
+    { name: 'accuracy', label: 'accuracy', group: 'Accuracy', percent: true, better: 'higher' },
+    { name: 'expected', label: 'expected: 1 − (2^HD − 2)/2^bits', group: 'Accuracy', percent: true },
+    { name: 'precision', label: 'precision', group: 'Precision and recall', percent: true, better: 'higher' },
+    { name: 'sensitivity', label: 'sensitivity', group: 'Precision and recall', percent: true, better: 'higher' },
+    { name: 'specificity', label: 'specificity', group: 'Precision and recall', percent: true, better: 'higher' },
+    { name: 'npv', label: 'negative predictive value', group: 'Precision and recall', percent: true, better: 'higher' },
+    { name: 'h', label: 'homeostatic weight scale h', group: 'Homeostasis' },
+    { name: 'hd{hd}_{partner}_accuracy', label: 'accuracy, HD {hd} (partner {partner})', group: 'Hamming table', percent: true, better: 'higher' },
+    { name: '{set}_accuracy', label: '{set} accuracy', group: 'Accuracy per training set', percent: true, better: 'higher' },
+    { name: '{set}_precision', label: '{set} precision', group: 'Precision and recall per training set', percent: true, better: 'higher' },
+    { name: '{set}_sensitivity', label: '{set} sensitivity', group: 'Precision and recall per training set', percent: true, better: 'higher' },
+    { name: '{set}_specificity', label: '{set} specificity', group: 'Precision and recall per training set', percent: true, better: 'higher' },
+    { name: '{set}_npv', label: '{set} negative predictive value', group: 'Precision and recall per training set', percent: true, better: 'higher' },
+    { name: '{set}_tp', label: '{set} true positives', group: 'Confusion per training set' },
+    { name: '{set}_tn', label: '{set} true negatives', group: 'Confusion per training set' },
+    { name: '{set}_fp', label: '{set} false positives', group: 'Confusion per training set', better: 'lower' },
+    { name: '{set}_fn', label: '{set} false negatives', group: 'Confusion per training set', better: 'lower' },
+    { name: '{set}_h', label: '{set} weight scale h', group: 'Homeostasis' },
+  ],
+};
+
 export const spatialExperiment: Experiment<SpatialSpec> = {
   kind: 'spiking.spatial-stdp',
   title: 'Supervised STDP + homeostasis: spatial features (Davies et al.)',
@@ -127,6 +155,7 @@ export const spatialExperiment: Experiment<SpatialSpec> = {
   paper: 'PAPERS.md §7 — arXiv 2312.02659',
   engine: 'event',
   schema: spatialSpec,
+  metrics: spatialMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     const p = spatialParams(spec);
     const search = { target: 1, ...spec.homeostasis };

@@ -3,6 +3,8 @@
  * webviews. Runtime validation of the same shapes lives in ./schemas.ts.
  */
 
+import type { MetricTable } from './metrics';
+
 export type RunStatus = 'completed' | 'failed' | 'cancelled';
 
 /** What a spec's `device`, a run request or `--device` may ask for (`auto`: the best available). */
@@ -20,6 +22,8 @@ export interface RunSummary {
   seed: number;
   device: string;
   metrics: Record<string, number>;
+  /** The run stopped early: `metrics` holds the last value of each metric it streamed. */
+  partial?: boolean;
   result?: unknown;
   error?: string;
 }
@@ -40,6 +44,15 @@ export interface RunInfo {
   createdAt?: string;
   status: RunStatus | 'incomplete';
   summary?: RunSummary;
+  /** The spec file the run was started from. */
+  specPath?: string;
+  /** What a person wrote about the run (notes.json). */
+  notes?: RunNotes;
+}
+
+export interface RunNotes {
+  note: string;
+  tags: string[];
 }
 
 export interface KernelInfo {
@@ -58,6 +71,8 @@ export interface ExperimentListItem {
   description: string;
   paper?: string;
   engine: 'event' | 'dense';
+  /** Its metric declaration. */
+  metrics?: MetricTable;
 }
 
 export interface RunStartParams {
@@ -90,6 +105,8 @@ export interface XYTrace {
   yLabel?: string;
   logX?: boolean;
   logY?: boolean;
+  /** x is a category: x = i stands for categories[i] (input pairs 00, 01, 10, 11). */
+  xCategories?: string[];
   series: { name: string; x: number[]; y: number[]; lo?: number[]; hi?: number[]; points?: boolean }[];
 }
 
@@ -111,6 +128,10 @@ export interface RunDetails {
   traces: Record<string, Trace>;
   /** The last lines of the run's log.txt. */
   log: string[];
+  /** The kind's metric declaration as the run recorded it (metrics-meta.json); absent for runs older than it. */
+  meta?: MetricTable;
+  /** Files the run produced beyond its records: `artifacts/…` and `traces/…` paths, relative to the run folder. */
+  files: string[];
 }
 
 export interface SweepStartParams {

@@ -29,6 +29,8 @@ export class RunContext implements EngineContext {
   private readonly t0 = performance.now();
   private lastProgress = -Infinity;
   private readonly logFile: string;
+  /** The last streamed value of each metric: a run that stops early keeps these as its summary. */
+  readonly lastValues: Record<string, number> = {};
 
   constructor(
     readonly runId: string,
@@ -63,6 +65,7 @@ export class RunContext implements EngineContext {
   metric(step: number, values: Record<string, number>, series?: string): void {
     const record: MetricRecord = { t: Number(this.elapsed().toFixed(4)), step, ...(series ? { series } : {}), values };
     this.writer.appendMetric(record);
+    Object.assign(this.lastValues, values);
     this.sink.metric(record);
   }
 

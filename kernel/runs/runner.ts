@@ -125,6 +125,7 @@ export function startRun(req: RunStartParams, sink: RunSink, signal: AbortSignal
     versions: versions(),
     host: { hostname: os.hostname(), cpus: os.cpus().length },
   });
+  writer.writeMetricsMeta(experiment.metrics);
   const ctx = new RunContext(writer.id, spec.seed, device, signal, writer, sink, baseDir);
   const done = (async (): Promise<RunSummary> => {
     const base = { id: writer.id, kind: experiment.kind, name, seed: spec.seed, device, startedAt: startedAt.toISOString() };
@@ -143,7 +144,9 @@ export function startRun(req: RunStartParams, sink: RunSink, signal: AbortSignal
       } catch {
         /* the folder may be gone; the summary below says what happened */
       }
-      summary = { ...base, status: cancelled ? 'cancelled' : 'failed', ...ended(startedAt), metrics: {}, error };
+      // The metrics streamed so far stay with the run (a run cancelled after 3 epochs keeps them).
+      const partial = Object.keys(ctx.lastValues).length > 0;
+      summary = { ...base, status: cancelled ? 'cancelled' : 'failed', ...ended(startedAt), metrics: { ...ctx.lastValues }, ...(partial ? { partial } : {}), error };
     }
     writer.finish(summary);
     return summary;

@@ -7,7 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../core/files';
-import type { MetricRecord, RunInfo, RunSummary } from '../protocol/types';
+import type { MetricTable } from '../protocol/metrics';
+import { metricTableSchema } from '../protocol/metrics-schema';
+import type { MetricRecord, RunDetails, RunInfo, RunSummary, Trace } from '../protocol/types';
+import { readNotes } from './notes';
 
 export type { MetricRecord, RunInfo, RunStatus, RunSummary } from '../protocol/types';
 
@@ -52,6 +55,11 @@ export class RunWriter {
 
   writeSpec(record: unknown): void {
     writeJsonAtomic(path.join(this.dir, 'spec.json'), record);
+  }
+
+  /** The kind's metric declaration, kept with the run so views of it never depend on today's code. */
+  writeMetricsMeta(table: MetricTable | undefined): void {
+    if (table) writeJsonAtomic(path.join(this.dir, 'metrics-meta.json'), table);
   }
 
   appendMetric(rec: MetricRecord): void {
@@ -108,7 +116,8 @@ function readJson<T>(file: string): T | undefined {
 /** One run's status from its folder. */
 export function runInfo(dir: string): RunInfo {
   const summary = readJson<RunSummary>(path.join(dir, 'summary.json'));
-  const spec = readJson<{ spec?: { kind?: string; name?: string }; createdAt?: string }>(path.join(dir, 'spec.json'));
+  const spec = readJson<{ spec?: { kind?: string; name?: string }; createdAt?: string; specPath?: string }>(path.join(dir, 'spec.json'));
+  const notes = readNotes(dir);
   return {
     id: path.basename(dir),
     dir,
@@ -117,6 +126,8 @@ export function runInfo(dir: string): RunInfo {
     createdAt: spec?.createdAt ?? summary?.startedAt,
     status: summary?.status ?? 'incomplete',
     summary,
+    ...(spec?.specPath ? { specPath: spec.specPath } : {}),
+    ...(notes ? { notes } : {}),
   };
 }
 
@@ -182,17 +193,45 @@ export function markFailed(dir: string, error: string, status: 'failed' | 'cance
 }
 
 /** Everything a view needs to show one run, read from its folder. */
-export function readRunDetails(dir: string): { info: RunInfo; spec: unknown; metrics: MetricRecord[]; traces: Record<string, unknown>; log: string[] } {
+export function readRunDetails(dir: string): RunDetails {
   const spec = readJson<unknown>(path.join(dir, 'spec.json'));
   if (spec === undefined) throw new Error(`${dir} is not a run folder (no readable spec.json)`);
-  const traces: Record<string, unknown> = {};
+  const traces: Record<string, Trace> = {};
   const traceDir = path.join(dir, 'traces');
   for (const f of fs.existsSync(traceDir) ? fs.readdirSync(traceDir).sort() : []) {
     if (!f.endsWith('.json')) continue;
-    const t = readJson<unknown>(path.join(traceDir, f)); // a trace being written right now reads as undefined
+    const t = readJson<Trace>(path.join(traceDir, f)); // a trace being written right now reads as undefined
     if (t !== undefined) traces[f.slice(0, -5)] = t;
   }
-  return { info: runInfo(dir), spec, metrics: readMetrics(dir), traces, log: readLogTail(dir, 200) };
+  const meta = readMetricsMeta(dir);
+  return { info: runInfo(dir), spec, metrics: readMetrics(dir), traces, log: readLogTail(dir, 200), ...(meta ? { meta } : {}), files: runFiles(dir) };
+}
+
+/** The run's metric declaration (metrics-meta.json), if it has a valid one. */
+export function readMetricsMeta(dir: string): MetricTable | undefined {
+  const parsed = metricTableSchema.safeParse(readJson<unknown>(path.join(dir, 'metrics-meta.json')));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** What the run produced beside its records: every file under artifacts/, and traces/ files other than the streamed JSON. */
+export function runFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = `${rel}/${e.name}`;
+      if (e.isDirectory() && depth < 3) walk(p, depth + 1);
+      else if (e.isFile() && !(rel === 'traces' && e.name.endsWith('.json')) && !e.name.endsWith('.tmp')) out.push(p);
+    }
+  };
+  walk('artifacts', 0);
+  walk('traces', 0);
+  return out.slice(0, 200);
 }
 
 /** A run's log line as people read it (the CLI, the run panel): info plain, others prefixed by their level. */

@@ -59,7 +59,7 @@ export class KernelService {
   }
 
   experimentsList(): Requests['experiments/list'][1] {
-    return { experiments: experiments.map(({ kind, title, description, paper, engine }) => ({ kind, title, description, paper, engine })) };
+    return { experiments: experiments.map(({ kind, title, description, paper, engine, metrics }) => ({ kind, title, description, paper, engine, metrics })) };
   }
 
   experimentsSchema(p: Requests['experiments/schema'][0]): Requests['experiments/schema'][1] {

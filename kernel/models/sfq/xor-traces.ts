@@ -31,8 +31,9 @@ export function xorTraces(ctx: EngineContext, f: XorFigures): void {
   ctx.trace('xor-rates', {
     type: 'xy',
     title: 'Output rate for inputs x1x2 = 00, 01, 10, 11',
-    xLabel: 'input pair (0: 00, 1: 01, 2: 10, 3: 11)',
+    xLabel: 'input pair x1x2',
     yLabel: 'rate (GHz)',
+    xCategories: ['00', '01', '10', '11'],
     series: [
       { name: 'output (circuit)', x: idx, y: f.nominal.map((r) => r.out), points: true },
       { name: 'output (model)', x: idx, y: f.model.map((r) => r.out), points: true },
