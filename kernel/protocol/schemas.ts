@@ -7,15 +7,15 @@ import { deviceRequests, type Notifications, type Requests } from './types';
 
 const empty = z.union([z.strictObject({}), z.undefined(), z.null()]);
 const device = z.enum(deviceRequests);
-const status = z.enum(['completed', 'failed', 'cancelled']);
-const metricRecord = z.object({ t: z.number(), step: z.number(), series: z.string().optional(), values: z.record(z.string(), z.number().nullable()) });
-const summary = z.looseObject({ id: z.string(), kind: z.string(), status, metrics: z.record(z.string(), z.number().nullable()) });
-const xy = z.object({
+export const status = z.enum(['completed', 'failed', 'cancelled']);
+export const metricRecord = z.object({ t: z.number(), step: z.number(), series: z.string().optional(), values: z.record(z.string(), z.number().nullable()) });
+export const summary = z.looseObject({ id: z.string(), kind: z.string(), status, metrics: z.record(z.string(), z.number().nullable()) });
+export const xy = z.object({
   type: z.literal('xy'),
   series: z.array(z.object({ name: z.string(), x: z.array(z.number()), y: z.array(z.number().nullable()) }).loose()),
 }).loose();
 const trialStatus = z.enum(['queued', 'running', 'pending', 'incomplete', 'completed', 'failed', 'cancelled']);
-const raster = z.object({ type: z.literal('raster'), times: z.array(z.number()), ids: z.array(z.number()) }).loose();
+export const raster = z.object({ type: z.literal('raster'), times: z.array(z.number()), ids: z.array(z.number()) }).loose();
 
 export const requestParamSchemas = {
   'kernel/info': empty,

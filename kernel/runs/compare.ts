@@ -1,0 +1,110 @@
+/**
+ * What a comparison of runs shows, read from their folders: each run's curves and summary, the
+ * resolved-spec paths whose values differ (the diff, and each run's legend label), and the
+ * configurations — runs whose specs differ only in the seed — over which the dashboard gives
+ * mean ± sd. A sweep is compared as its trials' runs.
+ */
+import * as path from 'path';
+import type { CompareModel, CompareRun } from '../protocol/panels';
+import type { RunDetails } from '../protocol/types';
+import { readSweep, trialStates } from '../sweeps/store';
+import { readRunDetails } from './store';
+
+/** Paths that tell runs apart but are not part of what was run. */
+const NOT_CONFIG = new Set(['seed']);
+
+/** A resolved spec as dotted paths to leaves; arrays are leaves (a list of layer widths is one value). */
+export function flatten(v: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (entries.length === 0 && prefix) out[prefix] = {};
+    for (const [k, x] of entries) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) out[prefix] = v;
+  return out;
+}
+
+/** A parameter value as a legend shows it: numbers to 4 digits, lists as [a, b]. */
+export function valueText(v: unknown): string {
+  if (v === undefined) return '—';
+  if (typeof v === 'number') return String(Number(v.toPrecision(4)));
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v).replace(/,/g, ', ');
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The resolved spec a run folder records (spec.json's `spec`), or its whole spec.json for older folders. */
+function resolvedSpec(d: RunDetails): unknown {
+  const s = d.spec as { spec?: unknown } | undefined;
+  return s && typeof s === 'object' && 'spec' in s ? s.spec : s;
+}
+
+export interface CompareOptions {
+  title?: string;
+  sweep?: CompareModel['sweep'];
+  /** Whether a run is in progress now (its status shows "running"). */
+  running?(runId: string): boolean;
+}
+
+/** The comparison of the runs in `dirs` (in that order; unreadable folders are left out). */
+export function compareRuns(dirs: string[], opts: CompareOptions = {}): CompareModel {
+  const details: RunDetails[] = [];
+  for (const dir of dirs) {
+    try {
+      details.push(readRunDetails(dir));
+    } catch {
+      /* deleted or not a run folder: nothing to compare */
+    }
+  }
+  const flat = details.map((d) => flatten(resolvedSpec(d)));
+  const paths = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
+  const diff = paths.filter((p) => flat.some((f) => !same(f[p], flat[0][p]))).map((p) => ({ path: p, values: flat.map((f) => f[p]) }));
+  const names = details.map((d) => d.info.name ?? d.info.id);
+  const namesDiffer = new Set(names).size > 1;
+  const shown = diff.filter((d) => d.path !== 'name');
+
+  const configKeys: string[] = [];
+  const configs: CompareModel['configs'] = [];
+  const runs: CompareRun[] = details.map((d, i) => {
+    const params = Object.fromEntries(shown.filter((x) => !NOT_CONFIG.has(x.path)).map((x) => [x.path, x.values[i]]));
+    const key = JSON.stringify([namesDiffer ? names[i] : '', params]);
+    let config = configKeys.indexOf(key);
+    if (config < 0) {
+      config = configKeys.push(key) - 1;
+      const text = Object.entries(params).map(([k, v]) => `${k}=${valueText(v)}`).join(', ');
+      configs.push({ label: [namesDiffer ? names[i] : '', text].filter(Boolean).join(' · ') || 'all runs', params, runs: [] });
+    }
+    configs[config].runs.push(i);
+    const parts = shown.map((x) => `${x.path}=${valueText(x.values[i])}`);
+    const label = [namesDiffer ? names[i] : '', parts.join(', ')].filter(Boolean).join(' · ') || d.info.id;
+    const summary = d.info.summary;
+    return {
+      id: d.info.id,
+      name: names[i],
+      kind: d.info.kind,
+      status: opts.running?.(d.info.id) ? 'running' : d.info.status,
+      label,
+      color: i,
+      config,
+      seed: typeof flat[i].seed === 'number' ? (flat[i].seed as number) : undefined,
+      summary: summary?.metrics ?? {},
+      metrics: d.metrics,
+      ...(d.meta ? { meta: d.meta } : {}),
+      tags: d.info.notes?.tags ?? [],
+      ...(summary ? { durationMs: summary.durationMs } : {}),
+    };
+  });
+  // Two runs with the same label (repeats of one spec) are told apart by their ids.
+  const counts = new Map<string, number>();
+  for (const r of runs) counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
+  for (const r of runs) if (counts.get(r.label)! > 1 && r.label !== r.id) r.label = `${r.label} (${r.id})`;
+  const title = opts.title ?? (new Set(names).size === 1 ? `${names[0]}: ${runs.length} runs` : `${runs.length} runs`);
+  return { title, ...(opts.sweep ? { sweep: opts.sweep } : {}), runs, diff, same: paths.length - diff.length, configs };
+}
+
+/** A sweep's trials as run folders (the attempt that decides each trial; trials not run yet are left out). */
+export function sweepRunDirs(sweepDir: string): { dirs: string[]; sweep: NonNullable<CompareModel['sweep']> } {
+  const record = readSweep(sweepDir);
+  const dirs = trialStates(sweepDir, record).flatMap((s) => (s.runDir ? [s.runDir] : []));
+  return { dirs, sweep: { id: record.id ?? path.basename(sweepDir), status: record.status, total: record.trials.length } };
+}
