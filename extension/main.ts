@@ -9,20 +9,36 @@ import { KernelDiedError } from './kernel/errors';
 import { KernelManager } from './kernel/manager';
 import { cancelRun, runExperiment, type RunCommandDeps } from './commands/run';
 import { runSweep, type SweepCommandOptions } from './commands/sweep';
-import { RunPanel } from './panels/runPanel';
+import { ComparePanel, type CompareDeps } from './panels/comparePanel';
+import { RunPanel, type PanelDeps } from './panels/runPanel';
+import { registerRunCommands } from './runs/runCommands';
 import { RunsView } from './runs/runsView';
 import { RunTracker } from './runs/tracker';
 import { createStatusBar } from './statusBar';
 import { runsFolder, workspaceRoot } from './workspace';
+import type { MetricTable } from '../kernel/protocol/metrics';
 import { listRuns } from '../kernel/runs/store';
 
 export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('Neurite');
   const kernel = new KernelManager(context.asAbsolutePath(path.join('dist', 'kernel.js')), workspaceRoot(context), log);
   const tracker = new RunTracker(kernel);
-  const runsView = new RunsView(() => runsFolder(context), tracker);
-  const openPanel = (dir: string) => RunPanel.createOrShow(context.extensionUri, tracker, dir).runId;
-  const deps: RunCommandDeps = { context, tracker, log, openPanel };
+  const runsView = new RunsView(() => workspaceRoot(context), () => runsFolder(context), tracker);
+  // Panels and run comparison (issue 16): the run panel is one reused panel; the comparison dashboard another.
+  let declarations: Promise<Map<string, MetricTable | undefined>> | undefined;
+  const metaFor = async (kind: string) => {
+    declarations ??= kernel.request('experiments/list', {}).then(
+      (r) => new Map(r.experiments.map((e) => [e.kind, e.metrics])),
+      (e: unknown) => ((declarations = undefined), Promise.reject(e)),
+    );
+    return (await declarations).get(kind);
+  };
+  const panelDeps: PanelDeps = { extensionUri: context.extensionUri, tracker, metaFor, notesChanged: () => runsView.refresh() };
+  const compareDeps: CompareDeps = { extensionUri: context.extensionUri, tracker, kernel };
+  const openPanel = (dir: string) => RunPanel.createOrShow(panelDeps, dir).runId;
+  const deps: RunCommandDeps = { context, tracker, log, openPanel, isPanelOpen: (dir) => RunPanel.isOpen(dir) };
+  const treeView = vscode.window.createTreeView('neurite.runs', { treeDataProvider: runsView, canSelectMany: true, showCollapseAll: true });
+  runsView.view = treeView;
 
   kernel.onDidCrash((exit) => {
     const err = new KernelDiedError(exit);
@@ -37,24 +53,40 @@ export function activate(context: vscode.ExtensionContext) {
     kernel,
     tracker,
     runsView,
-    vscode.window.registerTreeDataProvider('neurite.runs', runsView),
+    treeView,
     createStatusBar(kernel, tracker),
     vscode.window.registerWebviewPanelSerializer(RunPanel.viewType, {
       async deserializeWebviewPanel(panel, state) {
-        RunPanel.revive(panel, context.extensionUri, tracker, state);
+        RunPanel.revive(panel, panelDeps, state);
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, {
+      async deserializeWebviewPanel(panel, state) {
+        ComparePanel.revive(panel, compareDeps, state);
       },
     }),
     { dispose: () => RunPanel.disposeAll() },
+    { dispose: () => ComparePanel.disposeAll() },
+    ...registerRunCommands({ runsView, tracker, compare: (target) => ComparePanel.show(compareDeps, target) }),
     vscode.commands.registerCommand('neurite.runExperiment', (arg?: vscode.Uri | string) => runExperiment(deps, arg)),
-    vscode.commands.registerCommand('neurite.runSweep', (arg?: vscode.Uri | string, options?: SweepCommandOptions) => runSweep({ context, kernel, log }, arg, options)),
+    vscode.commands.registerCommand('neurite.runSweep', (arg?: vscode.Uri | string, options?: SweepCommandOptions) =>
+      runSweep({ context, kernel, log, openSweep: (dir) => void vscode.commands.executeCommand('neurite.openSweep', dir) }, arg, options),
+    ),
     vscode.commands.registerCommand('neurite.cancelRun', (runId?: string) => cancelRun(tracker, typeof runId === 'string' ? runId : undefined)),
-    vscode.commands.registerCommand('neurite.restartKernel', async () => {
+    vscode.commands.registerCommand('neurite.restartKernel', async (options?: { force?: boolean }) => {
+      const running = tracker.active.length;
+      if (running > 0 && options?.force !== true) {
+        const what = running === 1 ? `run ${tracker.active[0].runId} is` : `${running} runs are`;
+        const choice = await vscode.window.showWarningMessage(`Restart the Neurite kernel?`, { modal: true, detail: `${what} in progress: restarting stops ${running === 1 ? 'it' : 'them'} (marked failed; what was written is kept).` }, 'Restart');
+        if (choice !== 'Restart') return undefined;
+      }
       const k = await kernel.restart();
       void vscode.window.setStatusBarMessage(`Neurite kernel restarted (pid ${k.pid})`, 3000);
       return k.pid;
     }),
     vscode.commands.registerCommand('neurite.kernelInfo', async () => ({ ...(await kernel.request('kernel/info', {})), pid: kernel.pid })),
     vscode.commands.registerCommand('neurite.openRun', async (arg?: string | { dir?: string }) => {
+      // a Runs view row ({ dir }), a folder, or a pick
       const dir = typeof arg === 'string' ? arg : arg?.dir ?? (await pickRun(runsFolder(context)));
       if (!dir) return undefined;
       if (!fs.existsSync(path.join(dir, 'spec.json'))) throw new Error(`Neurite: ${dir} is not a run folder (no spec.json)`);
@@ -73,7 +105,7 @@ async function pickRun(root: string): Promise<string | undefined> {
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.id, description: `${r.kind ?? ''} · ${r.status}`, dir: r.dir })),
+    runs.map((r) => ({ label: r.name ?? r.id, description: `${r.kind ?? ''} · ${r.status}`, detail: r.id, dir: r.dir })),
     { title: 'Neurite: Open Run', placeHolder: 'Pick a run' },
   );
   return pick?.dir;
@@ -81,4 +113,5 @@ async function pickRun(root: string): Promise<string | undefined> {
 
 export function deactivate() {
   RunPanel.disposeAll();
+  ComparePanel.disposeAll();
 }

@@ -18,9 +18,11 @@ export async function findSpecs(context: vscode.ExtensionContext): Promise<{ uri
     (entries) => entries.filter(([n]) => /\.neurite\.(ya?ml|json)$/.test(n)).map(([n]) => vscode.Uri.file(path.join(context.extensionPath, 'samples', n))),
     () => [] as vscode.Uri[],
   );
+  // A workspace copy of a bundled sample (same file name) stands for it: the picker lists it once.
+  const names = new Set(inWorkspace.map((u) => path.basename(u.fsPath)));
   const seen = new Set(inWorkspace.map((u) => u.fsPath));
   return [
     ...inWorkspace.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ uri, sample: false })),
-    ...samples.filter((u) => !seen.has(u.fsPath)).map((uri) => ({ uri, sample: true })),
+    ...samples.filter((u) => !seen.has(u.fsPath) && !names.has(path.basename(u.fsPath))).map((uri) => ({ uri, sample: true })),
   ];
 }

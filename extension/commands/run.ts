@@ -18,6 +18,8 @@ export interface RunCommandDeps {
   tracker: RunTracker;
   log: vscode.OutputChannel;
   openPanel(dir: string): void;
+  /** Whether a run panel shows the run in `dir` (then the end needs no "Open Run" button). */
+  isPanelOpen(dir: string): boolean;
 }
 
 /** Pick a spec (or take `arg`), run it with a cancellable progress notification, resolve at its end. */
@@ -61,6 +63,11 @@ export async function runExperiment(deps: RunCommandDeps, arg?: vscode.Uri | str
 
 function announce(deps: RunCommandDeps, dir: string, summary: RunSummary): void {
   const open = 'Open Run';
+  if (deps.isPanelOpen(dir)) {
+    // the panel already shows how it ended; only a failure is worth a notification
+    if (summary.status === 'failed') void vscode.window.showErrorMessage(`Neurite: ${summary.id} failed: ${summary.error?.split('\n')[0] ?? 'unknown error'}`);
+    return;
+  }
   const show =
     summary.status === 'completed'
       ? vscode.window.showInformationMessage(`Neurite: ${summary.id} completed.`, open)
@@ -89,15 +96,36 @@ async function pickSpec(context: vscode.ExtensionContext, title: string): Promis
     return undefined;
   }
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const pick = await vscode.window.showQuickPick(
-    specs.map((s) => ({
-      label: path.basename(s.uri.fsPath),
-      description: s.sample ? 'sample' : root ? path.relative(root, path.dirname(s.uri.fsPath)) || '.' : undefined,
-      uri: s.uri,
-    })),
-    { title, placeHolder: 'Pick an experiment spec' },
+  const items = await Promise.all(
+    specs.map(async (s) => {
+      const about = await describeSpec(s.uri);
+      const where = s.sample ? 'bundled sample' : root ? path.relative(root, path.dirname(s.uri.fsPath)) || '.' : undefined;
+      return { label: path.basename(s.uri.fsPath), description: [about.kind, where].filter(Boolean).join(' · '), detail: about.description, uri: s.uri };
+    }),
   );
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Pick an experiment spec', matchOnDescription: true, matchOnDetail: true });
   return pick?.uri;
+}
+
+/** A spec's kind and what its leading comment says it is (its first sentence), read without validating it. */
+export async function describeSpec(uri: vscode.Uri): Promise<{ kind?: string; description?: string }> {
+  let text: string;
+  try {
+    text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8').slice(0, 8000);
+  } catch {
+    return {};
+  }
+  const kind = text.match(/^\s*"?kind"?\s*:\s*"?([\w.-]+)/m)?.[1];
+  const comment = [];
+  for (const line of text.split('\n')) {
+    const m = line.match(/^\s*#\s?(.*)$/);
+    if (!m) break;
+    if (/^(run|chart):/i.test(m[1].trim())) break;
+    comment.push(m[1].trim());
+  }
+  const joined = comment.join(' ').replace(/\s+/g, ' ').trim();
+  const sentence = joined.match(/^(.*?[.:])(\s|$)/)?.[1] ?? joined;
+  return { kind, description: sentence ? (sentence.length > 140 ? `${sentence.slice(0, 139)}…` : sentence) : undefined };
 }
 
 /** Cancel one active run: the argument, the only one, or a pick. */

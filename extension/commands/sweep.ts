@@ -1,6 +1,7 @@
 /**
  * Neurite: Run Sweep… — many trials of one spec (its `sweep` block) through the kernel, with
- * trial progress in a cancellable notification; the aggregated table opens when it ends.
+ * trial progress in a cancellable notification; the sweep opens in the comparison dashboard
+ * (its trials' curves, summary table with mean ± sd, spec diff) as soon as it starts.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -14,13 +15,15 @@ export interface SweepCommandDeps {
   context: vscode.ExtensionContext;
   kernel: KernelManager;
   log: vscode.OutputChannel;
+  /** Show a sweep folder in the comparison dashboard. */
+  openSweep(dir: string): void;
 }
 
 export interface SweepCommandOptions {
   executor?: 'local' | 'slurm';
   jobs?: number;
-  /** Open table.csv when the sweep ends (default true). */
-  openTable?: boolean;
+  /** Open the sweep in the comparison dashboard (default true). */
+  openView?: boolean;
 }
 
 type SweepEvent = { method: 'sweep/progress'; params: SweepProgressParams } | { method: 'sweep/end'; params: SweepEndParams };
@@ -52,6 +55,7 @@ export async function runSweep(deps: SweepCommandDeps, arg?: vscode.Uri | string
     }
     const { sweepId } = started;
     deps.log.appendLine(`[neurite] sweep ${sweepId}: ${started.total} trials (${started.skipped} already completed) on ${executor} → ${started.dir}`);
+    if (options.openView !== false) deps.openSweep(started.dir); // it fills in as trials finish
     const end = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Neurite sweep ${sweepId}`, cancellable: true },
       (progress, token) =>
@@ -81,7 +85,6 @@ export async function runSweep(deps: SweepCommandDeps, arg?: vscode.Uri | string
         }),
     );
     deps.log.appendLine(`[neurite] sweep ${sweepId} ${end.status}${end.error ? `: ${end.error}` : ''} (${JSON.stringify(end.counts)})`);
-    if (end.table && options.openTable !== false) await vscode.window.showTextDocument(vscode.Uri.file(end.table.csv), { preview: false });
     const text = `Neurite: sweep ${sweepId} ${end.status}: ${end.counts.completed ?? 0}/${started.total} trials completed${end.counts.failed ? `, ${end.counts.failed} failed` : ''}.`;
     if (end.status === 'completed') void vscode.window.showInformationMessage(text);
     else void vscode.window.showWarningMessage(end.error ? `${text} ${end.error}` : text);

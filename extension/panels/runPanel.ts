@@ -1,58 +1,85 @@
 /**
- * The run panel: one webview per run, showing its progress, metrics as curves, traces and the
- * summary; live while the run is active. Survives reloads through a WebviewPanelSerializer.
+ * The run panel: one webview, reused — opening another run shows it in the same panel instead
+ * of a further split. Shows progress, metric curves, traces and the summary; live while the run
+ * is active. Survives reloads through a WebviewPanelSerializer (the webview keeps its run folder
+ * in its state).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { MetricTable } from '../../kernel/protocol/metrics';
 import { runPanelOutbound, type RunPanelInbound } from '../../kernel/protocol/panels';
 import type { RunDetails } from '../../kernel/protocol/types';
-import { readRunDetails } from '../../kernel/runs/store';
+import { readRunDetails, runInfo } from '../../kernel/runs/store';
+import { editNotes } from '../runs/notes';
 import type { RunTracker } from '../runs/tracker';
+import { openRunFile, saveExport } from './exportChart';
 import { webviewHtml, webviewOptions } from './html';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  tracker: RunTracker;
+  /** Today's metric declaration of a kind, for run folders older than metrics-meta.json. */
+  metaFor(kind: string): Promise<MetricTable | undefined>;
+  /** A run's notes changed (the Runs view shows them). */
+  notesChanged(): void;
+}
 
 export class RunPanel implements vscode.Disposable {
   static readonly viewType = 'neurite.run';
-  private static readonly panels = new Map<string, RunPanel>();
+  private static readonly panels = new Set<RunPanel>();
+  /** The panel new runs open in: the one last active. */
+  private static current: RunPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private dir: string;
 
-  /** Show the panel of the run in `dir`, creating it if needed. Returns the run id. */
-  static createOrShow(extensionUri: vscode.Uri, tracker: RunTracker, dir: string): RunPanel {
-    const existing = RunPanel.panels.get(dir);
-    if (existing) {
-      existing.panel.reveal(undefined, true);
-      return existing;
+  /** Show the run in `dir`: in the open run panel if there is one, else in a new panel beside the editor. */
+  static createOrShow(deps: PanelDeps, dir: string): RunPanel {
+    const open = RunPanel.current;
+    if (open) {
+      open.show(dir);
+      return open;
     }
-    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, path.basename(dir), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
-    return new RunPanel(panel, extensionUri, tracker, dir);
+    const panel = vscode.window.createWebviewPanel(RunPanel.viewType, path.basename(dir), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(deps.extensionUri));
+    return new RunPanel(panel, deps, dir);
+  }
+
+  /** Whether some run panel shows the run in `dir` now. */
+  static isOpen(dir: string): boolean {
+    return [...RunPanel.panels].some((p) => p.dir === dir);
   }
 
   /** Rebuild a panel after a reload from the state its webview saved. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, tracker: RunTracker, state: unknown): void {
+  static revive(panel: vscode.WebviewPanel, deps: PanelDeps, state: unknown): void {
     const dir = (state as { dir?: unknown } | undefined)?.dir;
-    if (typeof dir !== 'string') {
+    if (typeof dir !== 'string' || !fs.existsSync(path.join(dir, 'spec.json'))) {
       panel.dispose();
       return;
     }
-    panel.webview.options = webviewOptions(extensionUri);
-    new RunPanel(panel, extensionUri, tracker, dir);
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    new RunPanel(panel, deps, dir);
   }
 
   static disposeAll(): void {
-    for (const p of RunPanel.panels.values()) p.dispose();
+    for (const p of [...RunPanel.panels]) p.dispose();
   }
 
-  readonly runId: string;
+  get runId(): string {
+    return path.basename(this.dir);
+  }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly tracker: RunTracker, readonly dir: string) {
-    this.runId = path.basename(dir);
-    RunPanel.panels.set(dir, this);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'run-panel', this.runId);
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly deps: PanelDeps, dir: string) {
+    this.dir = dir;
+    RunPanel.panels.add(this);
+    RunPanel.current = this;
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'run-panel', this.runId);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState((e) => e.webviewPanel.active && (RunPanel.current = this)),
       panel.webview.onDidReceiveMessage((m) => this.receive(m)),
-      tracker.onRunEvent((e) => {
+      deps.tracker.onRunEvent((e) => {
         if (e.runId !== this.runId) return;
-        const msg: RunPanelInbound | undefined =
+        const msg: RunPanelInbound =
           e.method === 'run/progress' ? { type: 'progress', fraction: e.params.fraction, message: e.params.message }
           : e.method === 'run/metric' ? { type: 'metric', record: e.params.record }
           : e.method === 'run/trace' ? { type: 'trace', name: e.params.name, trace: e.params.trace }
@@ -61,6 +88,16 @@ export class RunPanel implements vscode.Disposable {
         void this.post(msg);
       }),
     );
+  }
+
+  /** Show another run here (or this one again). */
+  show(dir: string): void {
+    if (dir !== this.dir) {
+      this.dir = dir;
+      this.panel.title = this.runId;
+      void this.sendDetails();
+    }
+    this.panel.reveal(undefined, true);
   }
 
   private post(msg: RunPanelInbound): Thenable<boolean> {
@@ -75,26 +112,47 @@ export class RunPanel implements vscode.Disposable {
       return;
     }
     const m = parsed.data;
-    if (m.type === 'ready') this.sendDetails();
-    else if (m.type === 'cancel') void this.tracker.cancel(this.runId).catch((e) => vscode.window.showErrorMessage(`Neurite: ${(e as Error).message}`));
-    else void vscode.window.showTextDocument(vscode.Uri.file(path.join(this.dir, m.file)), { preview: true, viewColumn: vscode.ViewColumn.One });
+    const fail = (e: unknown) => vscode.window.showErrorMessage(`Neurite: ${(e as Error).message}`);
+    if (m.type === 'ready') void this.sendDetails();
+    else if (m.type === 'cancel') void this.deps.tracker.cancel(this.runId).catch(fail);
+    else if (m.type === 'export') void saveExport(m, this.dir).then(undefined, fail);
+    else if (m.type === 'editNotes') {
+      void editNotes(this.dir, this.runId).then((notes) => {
+        if (!notes) return;
+        void this.post({ type: 'notes', notes: notes.note || notes.tags.length ? notes : null });
+        this.deps.notesChanged();
+      }, fail);
+    } else {
+      const file = path.resolve(this.dir, m.file);
+      // the schema allows only run-relative names without '..'; check the file is there, inside the folder
+      if (!file.startsWith(path.resolve(this.dir) + path.sep) || !fs.existsSync(file)) void vscode.window.showWarningMessage(`Neurite: ${m.file} is not in ${this.runId}`);
+      else void openRunFile(file).then(undefined, fail);
+    }
   }
 
-  private sendDetails(): void {
+  private async sendDetails(): Promise<void> {
+    const dir = this.dir;
+    // Today's declaration for a folder older than metrics-meta.json: asked for first, so that the
+    // folder is read and posted in one go (no live event can fall between the two).
+    const kind = fs.existsSync(path.join(dir, 'metrics-meta.json')) ? undefined : runInfo(dir).kind;
+    const meta = kind ? await this.deps.metaFor(kind).catch(() => undefined) : undefined;
+    if (dir !== this.dir) return; // another run was shown meanwhile
     let details: RunDetails;
     try {
-      details = readRunDetails(this.dir) as RunDetails;
+      details = readRunDetails(dir);
     } catch (e) {
       void vscode.window.showErrorMessage(`Neurite: cannot open run: ${(e as Error).message}`);
       this.panel.dispose();
       return;
     }
-    const active = this.tracker.get(this.runId);
+    if (!details.meta && meta) details.meta = meta;
+    const active = this.deps.tracker.get(this.runId);
     void this.post({ type: 'details', details, active: active ? { fraction: active.fraction, message: active.message } : null });
   }
 
   dispose(): void {
-    RunPanel.panels.delete(this.dir);
+    RunPanel.panels.delete(this);
+    if (RunPanel.current === this) RunPanel.current = [...RunPanel.panels].pop();
     this.panel.dispose();
     this.disposables.forEach((d) => d.dispose());
     this.disposables.length = 0;

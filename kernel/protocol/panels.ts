@@ -101,8 +101,14 @@ export interface CompareModel {
   diff: { path: string; values: unknown[] }[];
   /** How many resolved-spec paths are the same in every run. */
   same: number;
-  /** Configurations: the differing parameters other than seed, and the runs that share them. */
-  configs: { label: string; params: Record<string, unknown>; runs: number[] }[];
+  /** Configurations: the differing parameters other than seed, the runs that share them, and their summary statistics over the completed ones. */
+  configs: { label: string; params: Record<string, unknown>; runs: number[]; stats: Record<string, { mean: number | null; sd: number | null; n: number }> }[];
+}
+
+/** What a comparison panel shows, kept in its state to come back after a reload. */
+export interface CompareTarget {
+  dirs?: string[];
+  sweepDir?: string;
 }
 
 const compareRun = z.looseObject({
@@ -126,17 +132,25 @@ const compareModel = z.looseObject({
   runs: z.array(compareRun),
   diff: z.array(z.object({ path: z.string(), values: z.array(z.unknown()) })),
   same: z.int().min(0),
-  configs: z.array(z.object({ label: z.string(), params: z.record(z.string(), z.unknown()), runs: z.array(z.int().min(0)) })),
+  configs: z.array(
+    z.object({
+      label: z.string(),
+      params: z.record(z.string(), z.unknown()),
+      runs: z.array(z.int().min(0)),
+      stats: z.record(z.string(), z.object({ mean: z.number().nullable(), sd: z.number().nullable(), n: z.int().min(0) })),
+    }),
+  ),
 });
+const target = z.strictObject({ dirs: z.array(z.string()).max(1000).optional(), sweepDir: z.string().optional() });
 
 /** Host → comparison dashboard. */
 export type CompareInbound =
-  | { type: 'model'; model: CompareModel }
+  | { type: 'model'; model: CompareModel; target: CompareTarget }
   | { type: 'metric'; run: string; record: MetricRecord }
   | { type: 'end'; run: string; summary: RunSummary };
 
 export const compareInbound = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('model'), model: compareModel }),
+  z.strictObject({ type: z.literal('model'), model: compareModel, target }),
   z.strictObject({ type: z.literal('metric'), run: z.string(), record: metricRecord }),
   z.strictObject({ type: z.literal('end'), run: z.string(), summary: summary.extend({ status }) }),
 ]);

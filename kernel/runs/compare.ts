@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { CompareModel, CompareRun } from '../protocol/panels';
 import type { RunDetails } from '../protocol/types';
 import { readSweep, trialStates } from '../sweeps/store';
+import { stat } from '../sweeps/table';
 import { readRunDetails } from './store';
 
 /** Paths that tell runs apart but are not part of what was run. */
@@ -72,7 +73,7 @@ export function compareRuns(dirs: string[], opts: CompareOptions = {}): CompareM
     if (config < 0) {
       config = configKeys.push(key) - 1;
       const text = Object.entries(params).map(([k, v]) => `${k}=${valueText(v)}`).join(', ');
-      configs.push({ label: [namesDiffer ? names[i] : '', text].filter(Boolean).join(' · ') || 'all runs', params, runs: [] });
+      configs.push({ label: [namesDiffer ? names[i] : '', text].filter(Boolean).join(' · ') || 'all runs', params, runs: [], stats: {} });
     }
     configs[config].runs.push(i);
     const parts = shown.map((x) => `${x.path}=${valueText(x.values[i])}`);
@@ -98,8 +99,16 @@ export function compareRuns(dirs: string[], opts: CompareOptions = {}): CompareM
   const counts = new Map<string, number>();
   for (const r of runs) counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
   for (const r of runs) if (counts.get(r.label)! > 1 && r.label !== r.id) r.label = `${r.label} (${r.id})`;
+  for (const c of configs) c.stats = configStats(c.runs.map((i) => runs[i]));
   const title = opts.title ?? (new Set(names).size === 1 ? `${names[0]}: ${runs.length} runs` : `${runs.length} runs`);
   return { title, ...(opts.sweep ? { sweep: opts.sweep } : {}), runs, diff, same: paths.length - diff.length, configs };
+}
+
+/** Mean, sd and n of each summary metric over a configuration's completed runs (the sweep table's rule). */
+function configStats(runs: CompareRun[]): CompareModel['configs'][number]['stats'] {
+  const done = runs.filter((r) => r.status === 'completed');
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.summary)))];
+  return Object.fromEntries(names.map((n) => [n, stat(done.map((r) => r.summary[n]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)))]));
 }
 
 /** A sweep's trials as run folders (the attempt that decides each trial; trials not run yet are left out). */

@@ -92,16 +92,56 @@ function page_(entry: string): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; script-src 'self';">
 <link rel="stylesheet" href="/theme.css"><link rel="stylesheet" href="/${entry}.css"><title>${entry}</title></head>
-<body><div id="app"></div><script src="/${entry}.js"></script></body></html>`;
+<body class="vscode-dark"><div id="app"></div><script src="/${entry}.js"></script></body></html>`;
 }
 
-/** The variables VS Code's Dark Modern theme gives every webview, so pages look as they will in the editor. */
-const themeCss = `body { --vscode-font-family: system-ui, sans-serif; --vscode-editor-font-family: monospace; --vscode-foreground: #cccccc;
-  --vscode-descriptionForeground: #9d9d9d; --vscode-editor-background: #1f1f1f; --vscode-editorWidget-border: #454545;
-  --vscode-textLink-foreground: #4daafc; --vscode-errorForeground: #f85149; --vscode-editorWarning-foreground: #cca700;
-  --vscode-badge-background: #616161; --vscode-badge-foreground: #f8f8f8; --vscode-button-background: #0078d4;
-  --vscode-button-foreground: #ffffff; --vscode-button-secondaryBackground: #313131; --vscode-button-secondaryForeground: #cccccc;
-  --vscode-focusBorder: #0078d4; --vscode-progressBar-background: #0078d4; background: #1f1f1f; color: #cccccc; }`;
+/** The variables VS Code's themes give every webview (Dark Modern, Light Modern, Dark High Contrast). */
+export const themes = {
+  dark: {
+    class: 'vscode-dark',
+    vars: { foreground: '#cccccc', descriptionForeground: '#9d9d9d', 'editor-background': '#1f1f1f', 'editorWidget-border': '#454545', 'textLink-foreground': '#4daafc',
+      errorForeground: '#f85149', 'editorWarning-foreground': '#cca700', 'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'button-background': '#0078d4',
+      'button-foreground': '#ffffff', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', focusBorder: '#0078d4', 'progressBar-background': '#0078d4' },
+  },
+  light: {
+    class: 'vscode-light',
+    vars: { foreground: '#3b3b3b', descriptionForeground: '#717171', 'editor-background': '#ffffff', 'editorWidget-border': '#e5e5e5', 'textLink-foreground': '#005fb8',
+      errorForeground: '#f85149', 'editorWarning-foreground': '#895503', 'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'button-background': '#005fb8',
+      'button-foreground': '#ffffff', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', focusBorder: '#005fb8', 'progressBar-background': '#005fb8' },
+  },
+  'high-contrast': {
+    class: 'vscode-high-contrast',
+    vars: { foreground: '#ffffff', descriptionForeground: '#ffffff', 'editor-background': '#000000', 'editorWidget-border': '#6fc3df', 'textLink-foreground': '#21a6ff',
+      errorForeground: '#f48771', 'editorWarning-foreground': '#ffd370', 'badge-background': '#000000', 'badge-foreground': '#ffffff', 'button-background': '#000000',
+      'button-foreground': '#ffffff', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff', focusBorder: '#f38518', 'progressBar-background': '#6fc3df',
+      contrastBorder: '#6fc3df' },
+  },
+} as const;
+export type ThemeName = keyof typeof themes;
+
+function themeStyle(name: ThemeName): string {
+  return Object.entries(themes[name].vars).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ');
+}
+
+/** Switch the page's theme as VS Code does: the <html> style's variables and the body's class. */
+export async function setTheme(page: Page, name: ThemeName): Promise<void> {
+  // through the CSSOM, as VS Code does (a style attribute set from script is blocked by the page's CSP)
+  await page.evaluate(([style, cls]) => {
+    const html = document.documentElement.style;
+    for (const name of Array.from({ length: html.length }, (_, i) => html[i]).filter((n) => n.startsWith('--vscode-'))) html.removeProperty(name);
+    for (const decl of style.split(';')) {
+      const i = decl.indexOf(':');
+      if (i > 0) html.setProperty(decl.slice(0, i).trim(), decl.slice(i + 1).trim());
+    }
+    document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
+    document.body.classList.add(cls);
+  }, [themeStyle(name), themes[name].class] as const);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** Dark Modern by default, set on <html> as VS Code does; the body follows the variables. */
+const themeCss = `html { --vscode-font-family: system-ui, sans-serif; --vscode-editor-font-family: monospace; ${themeStyle('dark')} }
+  body { background: var(--vscode-editor-background); color: var(--vscode-foreground); }`;
 
 /** Run axe-core in the page; returns violations of impact serious or critical. */
 export async function accessibilityViolations(page: Page): Promise<{ id: string; impact: string; nodes: number; help: string }[]> {

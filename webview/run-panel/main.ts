@@ -1,62 +1,70 @@
 /**
- * The run panel: header with status and progress, summary metrics, live metric curves,
- * traces (sweeps, waveforms, rasters) and the run's log. Talks to the host only by postMessage.
+ * The run panel: header (name, id, kind, status, key metrics, tags), the run's files and
+ * artifacts, progress, the summary grouped with units, metric curves built from the kind's
+ * declaration (live, smoothable, zoomable), traces, and the log. Talks to the host only by
+ * postMessage, and checks every message it is given.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { Chart } from 'chart.js';
-import type { RunPanelInbound, RunPanelOutbound } from '../../kernel/protocol/panels';
-import type { MetricRecord, RunDetails, RunSummary, Trace } from '../../kernel/protocol/types';
-import { applyTheme, figure, rasterChart, xyChart } from '../shared/charts';
-import { metricTraces } from './metrics';
+import { runPanelInbound, type RunPanelInbound, type RunPanelOutbound } from '../../kernel/protocol/panels';
+import type { RunDetails, RunNotes, RunSummary, Trace } from '../../kernel/protocol/types';
+import { traceSpec } from '../shared/chart-spec';
+import { ChartView, setSmoothingAll } from '../shared/chart-view';
+import { el } from '../shared/dom';
+import { groupCharts, MetricStore } from '../shared/metric-charts';
+import { smoothingControl } from '../shared/smoothing-control';
+import { keyMetrics, summaryTable } from './summary';
 import './style.css';
 
-const vscode = acquireVsCodeApi<{ dir?: string }>();
+const vscode = acquireVsCodeApi<{ dir?: string; smoothing?: number }>();
 const send = (m: RunPanelOutbound) => vscode.postMessage(m);
 const app = document.getElementById('app')!;
 
 let details: RunDetails | undefined;
-let metrics: MetricRecord[] = [];
-const metricCharts = new Map<string, Chart>();
-const traceCharts = new Map<string, Chart>();
+let store = new MetricStore(undefined);
+const metricCharts = new Map<string, { view: ChartView; version?: number }>();
+const traceCharts = new Map<string, ChartView>();
+let lastProgress: { fraction: number; message?: string } | undefined;
 let redrawQueued = false;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+const onExport = (e: { format: 'png' | 'csv'; name: string; data: string }) => send({ type: 'export', ...e });
 
 function render(d: RunDetails, active: { fraction: number; message?: string } | null): void {
   details = d;
-  metrics = d.metrics;
-  vscode.setState({ dir: d.info.dir });
-  app.replaceChildren();
+  store = new MetricStore(d.meta).addAll(d.metrics);
+  vscode.setState({ ...vscode.getState(), dir: d.info.dir });
+  for (const c of metricCharts.values()) c.view.destroy();
+  for (const c of traceCharts.values()) c.destroy();
   metricCharts.clear();
   traceCharts.clear();
+  app.replaceChildren();
+  lastProgress = active ?? undefined;
+
   const header = el('header');
-  const title = el('h1', { id: 'run-title' }, d.info.id);
+  const title = el('h1', { id: 'run-title', title: d.info.id }, d.info.id);
   const badge = el('vscode-badge', { id: 'run-status' }, active ? 'running' : d.info.status);
   const kind = el('span', { class: 'kind' }, d.info.kind ?? '');
   const cancel = el('vscode-button', { id: 'cancel', secondary: '', 'aria-label': 'Cancel run' }, 'Cancel');
   cancel.hidden = !active;
   cancel.addEventListener('click', () => send({ type: 'cancel' }));
+  header.append(title, kind, badge, el('span', { id: 'key-metrics', class: 'key-metrics' }), cancel);
+
   const files = el('nav', { 'aria-label': 'Run files' });
-  for (const f of ['spec.json', 'summary.json', 'metrics.jsonl', 'log.txt'] as const) {
-    const a = el('a', { href: '#', 'data-file': f }, f);
+  for (const f of ['spec.json', 'summary.json', 'metrics.jsonl', 'log.txt', ...d.files]) {
+    const a = el('a', { href: '#', 'data-file': f, title: f.startsWith('artifacts/') ? `Reveal ${f} in the file explorer` : `Open ${f}` }, f);
     a.addEventListener('click', (ev) => {
       ev.preventDefault();
       send({ type: 'reveal', file: f });
     });
     files.append(a);
   }
-  header.append(title, kind, badge, cancel);
+  const notes = el('section', { id: 'notes', 'aria-label': 'Notes and tags' });
   const progress = el('vscode-progress-bar', { id: 'progress', 'aria-label': 'Run progress' });
   progress.hidden = !active;
   const progressText = el('p', { id: 'progress-text', 'aria-live': 'polite' }, active ? progressLabel(active.fraction, active.message) : '');
-  app.append(header, files, progress, progressText, el('section', { id: 'summary' }), el('section', { id: 'traces' }), el('section', { id: 'metrics' }), el('pre', { id: 'log', 'aria-label': 'Run log' }));
+  const metricsSection = el('section', { id: 'metrics', 'aria-label': 'Metrics' });
+  app.append(header, files, notes, progress, progressText, el('section', { id: 'summary' }), metricsSection, el('section', { id: 'traces', 'aria-label': 'Traces' }), el('pre', { id: 'log', 'aria-label': 'Run log', tabindex: '0' }));
+  renderNotes(d.info.notes ?? null);
   if (active) setProgress(active.fraction, active.message);
   for (const line of d.log ?? []) appendLog('info', line);
   if (d.info.summary && !active) renderSummary(d.info.summary);
@@ -64,11 +72,22 @@ function render(d: RunDetails, active: { fraction: number; message?: string } | 
   redrawMetrics();
 }
 
+function renderNotes(n: RunNotes | null): void {
+  const section = document.getElementById('notes');
+  if (!section) return;
+  const edit = el('button', { type: 'button', id: 'edit-notes', class: 'link' }, n ? 'Edit note and tags…' : 'Add a note or tags…');
+  edit.addEventListener('click', () => send({ type: 'editNotes' }));
+  const tags = el('span', { class: 'tags' });
+  for (const t of n?.tags ?? []) tags.append(el('span', { class: 'tag' }, t));
+  section.replaceChildren(tags, ...(n?.note ? [el('p', { class: 'note' }, n.note)] : []), edit);
+}
+
 function progressLabel(fraction: number, message?: string): string {
   return `${Math.round(fraction * 100)}%${message ? ` — ${message}` : ''}`;
 }
 
 function setProgress(fraction: number, message?: string): void {
+  lastProgress = { fraction, message };
   const bar = document.getElementById('progress') as (HTMLElement & { value?: number; max?: number }) | null;
   if (bar) {
     bar.hidden = false;
@@ -85,58 +104,54 @@ function renderSummary(s: RunSummary): void {
   document.getElementById('run-status')!.textContent = s.status;
   document.getElementById('cancel')!.hidden = true;
   document.getElementById('progress')!.hidden = true;
+  // The progress line says how the run ended, not the last thing it was doing.
+  const text = document.getElementById('progress-text')!;
+  const at = lastProgress && s.status !== 'completed' ? ` at ${progressLabel(lastProgress.fraction, lastProgress.message)}` : '';
+  text.textContent = s.status === 'completed' ? '' : `${s.status}${at}`;
+  const keys = keyMetrics(s.metrics, details?.meta);
+  document.getElementById('key-metrics')!.textContent = keys.join(' · ');
   if (s.error) section.append(el('p', { class: `error ${s.status}`, role: 'alert' }, s.error));
-  const entries = Object.entries(s.metrics);
-  if (entries.length) {
-    const table = el('table', { id: 'summary-metrics' });
-    table.append(el('caption', {}, `${entries.length} metrics · ${(s.durationMs / 1000).toFixed(2)} s · seed ${s.seed} · ${s.device}`));
-    const head = el('tr');
-    head.append(el('th', { scope: 'col' }, 'metric'), el('th', { scope: 'col' }, 'value'));
-    table.append(head);
-    for (const [k, v] of entries) {
-      const row = el('tr');
-      row.append(el('th', { scope: 'row' }, k), el('td', {}, formatNumber(v)));
-      table.append(row);
-    }
-    section.append(table);
-  }
-}
-
-function formatNumber(v: number | null): string {
-  if (v === null || v === undefined) return '—';
-  if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(6) : v.toPrecision(6);
+  const table = summaryTable(s, details?.meta);
+  if (table) section.append(table);
 }
 
 function renderTrace(name: string, trace: Trace): void {
   const section = document.getElementById('traces')!;
-  traceCharts.get(name)?.destroy();
-  const old = section.querySelector(`[data-trace="${CSS.escape(name)}"]`);
+  const spec = traceSpec(name, trace);
+  const existing = traceCharts.get(name);
+  if (existing) {
+    existing.update(spec);
+    return;
+  }
+  if (traceCharts.size === 0) section.append(el('h2', {}, 'Traces'));
   const holder = el('div', { 'data-trace': name });
-  if (old) old.replaceWith(holder);
-  else section.append(holder);
-  const canvas = figure(holder, trace.title ?? name);
-  traceCharts.set(name, trace.type === 'raster' ? rasterChart(canvas, trace) : xyChart(canvas, trace));
+  section.append(holder);
+  traceCharts.set(name, new ChartView(holder, spec, { onExport }));
 }
 
-/** Metric curves are re-derived from all records; redraws are batched per animation frame. */
+/** Metric charts are rebuilt from the store; a chart redraws only when its data changed, at most once a frame. */
 function redrawMetrics(): void {
   redrawQueued = false;
   const section = document.getElementById('metrics');
   if (!section) return;
-  for (const [key, trace] of metricTraces(metrics)) {
-    const chart = metricCharts.get(key);
-    if (chart) {
-      trace.series.forEach((s, i) => {
-        const ds = chart.data.datasets[i];
-        if (ds) ds.data = s.x.map((x, j) => ({ x, y: s.y[j] }));
-        else chart.data.datasets.push({ label: s.name, data: s.x.map((x, j) => ({ x, y: s.y[j] })) });
-      });
-      chart.update('none');
-    } else {
-      if (metricCharts.size === 0) section.append(el('h2', {}, 'Metrics'));
-      metricCharts.set(key, xyChart(figure(section, trace.title ?? key), trace));
+  for (const spec of groupCharts(store)) {
+    const c = metricCharts.get(spec.id);
+    if (c) {
+      if (c.version !== spec.version) c.view.update(spec);
+      c.version = spec.version;
+      continue;
     }
+    if (metricCharts.size === 0) {
+      const head = el('div', { class: 'section-head' });
+      head.append(el('h2', {}, 'Metrics'), smoothingControl(vscode.getState()?.smoothing ?? 0, (w) => {
+        vscode.setState({ ...vscode.getState(), smoothing: w });
+        setSmoothingAll(w);
+      }));
+      section.append(head);
+    }
+    const view = new ChartView(section, spec, { onExport });
+    view.setSmoothing(vscode.getState()?.smoothing ?? 0);
+    metricCharts.set(spec.id, { view, version: spec.version });
   }
 }
 
@@ -152,9 +167,7 @@ function appendLog(level: string, message: string): void {
   log.textContent = (log.textContent + `${level === 'info' ? '' : `${level}: `}${message}\n`).split('\n').slice(-200).join('\n');
 }
 
-window.addEventListener('message', (ev: MessageEvent<RunPanelInbound>) => {
-  const m = ev.data;
-  if (!m || typeof m !== 'object') return;
+function receive(m: RunPanelInbound): void {
   switch (m.type) {
     case 'details':
       render(m.details, m.active);
@@ -163,7 +176,7 @@ window.addEventListener('message', (ev: MessageEvent<RunPanelInbound>) => {
       setProgress(m.fraction, m.message);
       break;
     case 'metric':
-      metrics.push(m.record);
+      store.add(m.record);
       queueRedraw();
       break;
     case 'trace':
@@ -176,8 +189,19 @@ window.addEventListener('message', (ev: MessageEvent<RunPanelInbound>) => {
     case 'end':
       renderSummary(m.summary);
       break;
+    case 'notes':
+      renderNotes(m.notes);
+      break;
   }
+}
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  const parsed = runPanelInbound.safeParse(ev.data);
+  if (!parsed.success) {
+    console.warn(`[neurite] run panel ignored an invalid message: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`);
+    return;
+  }
+  receive(parsed.data as RunPanelInbound);
 });
 
-applyTheme();
 send({ type: 'ready' });

@@ -36,6 +36,8 @@ export interface ChartSpec {
   group?: string;
   /** A noisy curve over steps: the panel's smoothing applies to it. */
   smoothable?: boolean;
+  /** Changes whenever its data changed (views skip redraws of unchanged charts). */
+  version?: number;
   /** A spike raster instead of curves: one dot per (time, id). */
   raster?: { times: ArrayLike<number>; ids: ArrayLike<number>; timeUnit?: string };
 }

@@ -313,6 +313,31 @@ export class ChartView {
     return text;
   }
 
+  /** What the chart shows now, for tests and benchmarks in a real browser (window.__neuriteCharts). */
+  describe() {
+    const c = this.chart;
+    const x = c.scales.x;
+    const y = c.scales.y;
+    const opts = c.options.scales as Record<'x' | 'y', { ticks?: { color?: unknown }; grid?: { color?: unknown } }>;
+    const tip = c.tooltip;
+    return {
+      id: this.spec.id,
+      title: this.spec.title,
+      x: [x.min, x.max],
+      y: [y.min, y.max],
+      zoomed: this.zoomed,
+      datasets: c.data.datasets.map((d) => ({ label: d.label, points: d.data.length })),
+      legend: [...this.legend.querySelectorAll('button')].map((b) => ({ name: b.textContent, pressed: b.getAttribute('aria-pressed') })),
+      xTicks: x.ticks.map((t) => String(t.label)),
+      yTicks: y.ticks.map((t) => String(t.label)),
+      yTitle: (c.options.scales as Record<string, { title?: { text?: string } }>).y.title?.text,
+      tickColor: opts.x.ticks?.color,
+      gridColor: opts.x.grid?.color,
+      tooltip: tip && tip.opacity > 0 ? { title: tip.title, lines: tip.body.flatMap((b) => b.lines) } : undefined,
+      smoothing: this.smoothing,
+    };
+  }
+
   destroy(): void {
     this.detachZoom();
     this.chart.destroy();
@@ -326,10 +351,12 @@ export function setSmoothingAll(w: number): void {
   views.forEach((v) => v.setSmoothing(w));
 }
 
-/** Every live chart (tests and benchmarks read them). */
+/** Every live chart. */
 export function allCharts(): ChartView[] {
   return [...views];
 }
+
+(window as unknown as { __neuriteCharts: () => unknown[] }).__neuriteCharts = () => allCharts().map((v) => v.describe());
 
 function toLog(v: number | null | undefined): number | null {
   return v !== null && v !== undefined && v > 0 ? Math.log10(v) : null;

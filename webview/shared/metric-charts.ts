@@ -101,6 +101,7 @@ export function groupCharts(store: MetricStore, maxCharts = 24): ChartSpec[] {
       id: `metric:${key.replace(SEP, '/')}`,
       ...a,
       smoothable: true,
+      version: ms.reduce((v, m) => v + m.buffer.version, 0),
       series: ms.map((m) => {
         const p = m.buffer.points();
         const banded = m.meta.band && p.lo.some((v) => v !== null);
@@ -128,6 +129,7 @@ export function overlayCharts(runs: ComparedRun[], maxCharts = 48): ChartSpec[] 
     ...axes(first.series, first.meta.label, [first.meta], table),
     group: first.meta.declared ? first.meta.group : 'Other',
     smoothable: true,
+    version: runs.reduce((v, r) => v + (r.store.metrics.get(key)?.buffer.version ?? 0), 0),
     series: runs.flatMap((r) => {
       const m = r.store.metrics.get(key);
       if (!m) return [];
@@ -136,4 +138,46 @@ export function overlayCharts(runs: ComparedRun[], maxCharts = 48): ChartSpec[] 
       return [{ name: r.label, color: r.color, x: p.x, y: p.y, ...(banded ? { lo: p.lo, hi: p.hi } : {}) }];
     }),
   }));
+}
+
+export interface ComparedConfig {
+  label: string;
+  color: number;
+  stores: MetricStore[];
+}
+
+/**
+ * A comparison's charts with the runs of each configuration (seeds) drawn as one curve: the
+ * mean over the runs that have a value at that step, and a band of ± one sample sd where two
+ * or more do.
+ */
+export function aggregateCharts(configs: ComparedConfig[], maxCharts = 48): ChartSpec[] {
+  const runs: ComparedRun[] = configs.flatMap((c) => c.stores.map((store) => ({ label: c.label, color: c.color, store })));
+  return overlayCharts(runs, maxCharts).map((spec) => {
+    const key = spec.id.replace(/^compare:/, '');
+    const series = configs.flatMap((c) => {
+      const curves = c.stores.map((s) => [...s.metrics].find(([k]) => k.replace(SEP, '/') === key)?.[1]).filter((m): m is StoredMetric => !!m);
+      if (!curves.length) return [];
+      const at = new Map<number, number[]>();
+      for (const m of curves) {
+        const p = m.buffer.points();
+        p.x.forEach((x, i) => {
+          const y = p.y[i];
+          if (y === null) return;
+          if (!at.has(x)) at.set(x, []);
+          at.get(x)!.push(y);
+        });
+      }
+      const xs = [...at.keys()].sort((a, b) => a - b);
+      const stats = xs.map((x) => meanSd(at.get(x)!));
+      return [{ name: `${c.label} (n = ${curves.length})`, color: c.color, x: xs, y: stats.map((s) => s.mean), lo: stats.map((s) => (s.sd === null ? null : s.mean - s.sd)), hi: stats.map((s) => (s.sd === null ? null : s.mean + s.sd)) }];
+    });
+    return { ...spec, id: `aggregate:${key}`, series };
+  });
+}
+
+function meanSd(xs: number[]): { mean: number; sd: number | null } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (xs.length < 2) return { mean, sd: null };
+  return { mean, sd: Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) };
 }
