@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../core/errors';
 import { experiments, findExperiment, jsonSchemaFor, jsonSchemaForAll } from '../experiments/registry';
-import { formatValue, groupMetrics } from '../protocol/metrics';
+import { bandBounds, formatValue, groupMetrics } from '../protocol/metrics';
 import type { RunSummary } from '../protocol/types';
 import { listRuns, readMetrics, readMetricsMeta, runInfo, runsRoot } from '../runs/store';
 import { EXIT_OK, parse, positionalError, printJson, synopsis, type Command } from './io';
@@ -83,8 +83,12 @@ export const showCommand: Command = {
 
 /** Summary metrics grouped as their experiment declared them, each with its label, value and unit, raw name last. */
 export function summaryText(summary: RunSummary, table: Parameters<typeof groupMetrics>[0]): string {
-  const groups = groupMetrics(table, Object.keys(summary.metrics));
-  const rows = groups.flatMap((g) => g.metrics.map((m) => ({ label: m.label, value: formatValue(summary.metrics[m.name], m), name: m.name, declared: m.declared })));
+  const names = Object.keys(summary.metrics);
+  const bounds = bandBounds(table, names); // printed with the value they bound
+  const groups = groupMetrics(table, names.filter((n) => !bounds.has(n)));
+  const value = (m: (typeof groups)[number]['metrics'][number]) =>
+    formatValue(summary.metrics[m.name], m) + (m.band && bounds.has(m.band.lo) ? ` [${formatValue(summary.metrics[m.band.lo], m, false)}, ${formatValue(summary.metrics[m.band.hi], m, false)}]` : '');
+  const rows = groups.flatMap((g) => g.metrics.map((m) => ({ label: m.label, value: value(m), name: m.name, declared: m.declared })));
   const wl = Math.max(0, ...rows.map((r) => r.label.length));
   const wv = Math.max(0, ...rows.map((r) => r.value.length));
   let out = summary.partial ? `(the run stopped early: the last value of each metric it streamed)\n` : '';

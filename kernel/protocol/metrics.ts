@@ -136,19 +136,33 @@ export interface MetricGroup {
   metrics: MetricMeta[];
 }
 
-/** Summary metrics grouped by their declared group, groups and metrics in declaration order. */
+/**
+ * Summary metrics grouped by their declared group: groups in the order of their first declared
+ * member, metrics within a group in the order given (the order the experiment emitted them, so
+ * one check's numbers stay together). Undeclared metrics share one "Other" group, last.
+ */
 export function groupMetrics(table: MetricTable | undefined, names: Iterable<string>): MetricGroup[] {
-  const metas = [...new Set(names)].map((n) => metricMeta(table, n));
-  // Undeclared metrics share one "Other" group rather than a group each.
-  const groupOf = (m: MetricMeta) => (m.declared ? m.group : 'Other');
-  const groups = new Map<string, MetricMeta[]>();
-  const sorted = metas.map((m, i) => ({ m, i })).sort((a, b) => a.m.order - b.m.order || a.i - b.i);
-  for (const { m } of sorted) {
-    const g = groupOf(m);
-    if (!groups.has(g)) groups.set(g, []);
-    groups.get(g)!.push(m);
+  const groups = new Map<string, { order: number; metrics: MetricMeta[] }>();
+  for (const n of new Set(names)) {
+    const m = metricMeta(table, n);
+    const g = m.declared ? m.group : 'Other';
+    const entry = groups.get(g) ?? { order: m.order, metrics: [] };
+    entry.order = Math.min(entry.order, m.order);
+    entry.metrics.push(m);
+    groups.set(g, entry);
   }
-  return [...groups].map(([group, metrics]) => ({ group, metrics }));
+  return [...groups].sort((a, b) => a[1].order - b[1].order).map(([group, e]) => ({ group, metrics: e.metrics }));
+}
+
+/** Names that are the band bounds of another metric present among `names` (tables show them with it). */
+export function bandBounds(table: MetricTable | undefined, names: Iterable<string>): Set<string> {
+  const all = new Set(names);
+  const out = new Set<string>();
+  for (const n of all) {
+    const b = metricMeta(table, n).band;
+    if (b && all.has(b.lo) && all.has(b.hi)) out.add(b.lo).add(b.hi);
+  }
+  return out;
 }
 
 /** The unit shown after a value: "%" for a percentage, else the declared unit. */
