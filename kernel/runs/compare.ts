@@ -14,11 +14,16 @@ import { readRunDetails } from './store';
 /** Paths that tell runs apart but are not part of what was run. */
 const NOT_CONFIG = new Set(['seed']);
 
-/** A resolved spec as dotted paths to leaves; arrays are leaves (a list of layer widths is one value). */
+/**
+ * A resolved spec as dotted paths to leaves. A list of plain values is one leaf (layer widths
+ * [256, 128]); a list of objects is walked by index (checks.falsePositive.0.theta), so a sweep
+ * over one field of a list entry differs in that field only.
+ */
 export function flatten(v: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+  const walk = Array.isArray(v) ? v.some((x) => x !== null && typeof x === 'object') : v !== null && typeof v === 'object';
+  if (walk) {
     const entries = Object.entries(v as Record<string, unknown>);
-    if (entries.length === 0 && prefix) out[prefix] = {};
+    if (entries.length === 0 && prefix) out[prefix] = v;
     for (const [k, x] of entries) flatten(x, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) out[prefix] = v;
   return out;

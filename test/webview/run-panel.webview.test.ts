@@ -65,10 +65,10 @@ describe('run panel webview (chromium)', function () {
 
   it('draws one chart per declared group and series, each y axis titled with its unit, never split at underscores', async () => {
     const all = await charts(view.page, 'metric:');
-    assert.deepStrictEqual(all.map((c) => c.title).sort(), ['Accuracy · per epoch', 'Accuracy · per step', 'Learning rate · per epoch', 'Loss · per epoch', 'Loss · per step', 'Time per epoch · per epoch']);
+    assert.deepStrictEqual(all.map((c) => c.title).sort(), ['Accuracy · per epoch', 'Accuracy · per step', 'Epoch time · per epoch', 'Learning rate · per epoch', 'Loss · per epoch', 'Loss · per step']);
     const loss = all.find((c) => c.title === 'Loss · per epoch')!;
-    assert.deepStrictEqual(loss.legend.map((l) => l.name), ['validation loss', 'training loss']);
-    assert.strictEqual(all.find((c) => c.title === 'Time per epoch · per epoch')!.yTitle, 'Time per epoch (s)');
+    assert.deepStrictEqual(loss.legend.map((l) => l.name), ['training loss', 'validation loss']);
+    assert.strictEqual(all.find((c) => c.title === 'Epoch time · per epoch')!.yTitle, 'Epoch time (s)');
     assert.strictEqual(all.find((c) => c.title === 'Accuracy · per epoch')!.yTitle, 'Accuracy (%)');
     await view.page.screenshot({ path: path.join(shots, 'run-panel-dark.png'), fullPage: true });
   });
