@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('neurite.showKernelLog', () => log.show(true)),
     vscode.commands.registerCommand('neurite.refreshRuns', () => runsView.refresh()),
   );
-  return { kernel, tracker };
+  return { kernel, tracker, runsView };
 }
 
 async function pickRun(root: string): Promise<string | undefined> {

@@ -34,7 +34,7 @@ CS_ENTRY=$CS_HOME/cs/node_modules/code-server/out/node/entry.js
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 RESULTS=$REPO/test-results/vscode
 EXT_TIMEOUT=${NEURITE_VSCODE_EXT_TIMEOUT:-900}
-UI_TIMEOUT=${NEURITE_VSCODE_UI_TIMEOUT:-420}
+UI_TIMEOUT=${NEURITE_VSCODE_UI_TIMEOUT:-600}
 
 STEPS=${*:-install ext ui}
 want() { [[ " $STEPS " == *" $1 "* ]]; }
@@ -244,7 +244,7 @@ if want ui; then
   phase "UI test"
   fresh_workspace "$SCRATCH/ws-ui"
   rm -f "$RESULTS"/*.png
-  if drive env CS_URL="$ORIGIN/?folder=$SCRATCH/ws-ui" WS="$SCRATCH/ws-ui" RESULTS="$RESULTS" CHROMIUM_PROFILE="$SCRATCH/chromium-ui" \
+  if drive env CS_URL="$ORIGIN/?folder=$SCRATCH/ws-ui" WS="$SCRATCH/ws-ui" RESULTS="$RESULTS" DOCS="$REPO/docs/images" CHROMIUM_PROFILE="$SCRATCH/chromium-ui" \
      timeout "$UI_TIMEOUT" "$NODE24/bin/node" test/vscode/host/ui.js; then
     phase_end "(passed)"
   else

@@ -1,10 +1,13 @@
 // UI test of the packaged extension (installed from dist/neurite.vsix) in code-server's web
 // workbench, like a user: F1 → "Neurite: Run Experiment" → pick the bundled sample → wait for the
 // run on disk → close all editors → F1 → "Neurite: Open Run…" → find the run panel's webview
-// (#run-title shows the run id) in page.frames(). Screenshots go to RESULTS (palette.png,
-// run-progress.png, run-panel.png); look at them.
+// (#run-title shows the run id) in page.frames() → switch the colour theme with the panel open
+// and check its charts follow → F1 → "Neurite: Run Sweep…" (the sweep opens in the comparison
+// dashboard) → in the Runs view, expand the sweep, Ctrl+click two trials, context menu "Compare
+// Runs". Screenshots go to RESULTS (palette.png, run-progress.png, run-panel.png, …); those the
+// README shows are also written to DOCS (docs/images). Look at them.
 //
-// env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  RUN_TIMEOUT_S  CHROMIUM
+// env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  DOCS  RUN_TIMEOUT_S  CHROMIUM
 //      CHROMIUM_PROFILE (a scratch folder; a temporary one otherwise)
 'use strict';
 const fs = require('fs');
@@ -16,15 +19,21 @@ const env = (k, d) => process.env[k] || d || (() => { throw new Error(`${k} is n
 const URL_ = env('CS_URL');
 const WS = env('WS');
 const RESULTS = env('RESULTS');
+const DOCS = process.env.DOCS;
 const RUN_TIMEOUT_MS = Number(env('RUN_TIMEOUT_S', '240')) * 1000;
 const RUNS = path.join(WS, '.neurite', 'runs');
 
 const t0 = Date.now();
 const say = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-const shot = async (page, name) => {
+const shot = async (page, name, docs) => {
   const p = path.join(RESULTS, name);
   await page.screenshot({ path: p });
   say('screenshot', path.relative(process.cwd(), p));
+  if (docs && DOCS) {
+    fs.mkdirSync(DOCS, { recursive: true });
+    fs.copyFileSync(p, path.join(DOCS, docs));
+    say('  → README image', path.relative(process.cwd(), path.join(DOCS, docs)));
+  }
 };
 
 function runs() {
@@ -91,13 +100,34 @@ async function pickIfAsked(page, res, timeoutMs) {
 }
 
 async function findRunTitle(page) {
+  return findInFrames(page, '#run-title');
+}
+
+/** The webview frame holding `selector`, and that element's text. */
+async function findInFrames(page, selector) {
   for (const f of page.frames()) {
     try {
-      const el = f.locator('#run-title');
+      const el = f.locator(selector);
       if ((await el.count()) > 0) return { frame: f, text: (await el.innerText()).trim() };
     } catch { /* frame navigated away */ }
   }
   return undefined;
+}
+
+/** What the charts of a webview frame show (the chart widget's test hook). */
+async function chartsIn(frame) {
+  return frame.evaluate(() => (window.__neuriteCharts ? window.__neuriteCharts() : [])).catch(() => []);
+}
+
+/** Switch the colour theme through the palette, like a user. */
+async function colorTheme(page, name) {
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
 }
 
 (async () => {
@@ -171,13 +201,76 @@ async function findRunTitle(page) {
       if (!title.text.includes(dir)) problems.push(`#run-title says "${title.text}", not the run id ${dir}`);
       await page.waitForTimeout(1500); // let charts draw
     }
-    await shot(page, 'run-panel.png');
+    await shot(page, 'run-panel.png', title ? 'run-panel.png' : undefined);
     if (title) { // and the rest of the panel (charts), scrolled inside its webview
       await title.frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight)).catch(() => {});
       await page.waitForTimeout(500);
       await shot(page, 'run-panel-end.png');
+      await title.frame.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
     }
     if (summaries().length === 0) problems.push('no summary.json in the workspace');
+
+    // 3. Switch to a light theme with the panel open: its chart text follows at once.
+    if (title) {
+      const before = (await chartsIn(title.frame))[0]?.tickColor;
+      await colorTheme(page, 'Light Modern');
+      const after = await until('the run panel\'s charts to take the light theme', async () => {
+        const c = (await chartsIn(title.frame))[0]?.tickColor;
+        return c && c !== before ? c : undefined;
+      }, 15000, page, 250).catch((e) => { problems.push(e.message); return undefined; });
+      say(`chart text colour: ${before} → ${after}`);
+      await page.waitForTimeout(500);
+      await shot(page, 'run-panel-light.png', 'run-panel-light.png');
+      await colorTheme(page, 'Dark Modern');
+    }
+
+    // 4. A sweep opens in the comparison dashboard and fills in as its trials finish.
+    await runCommand(page, 'Neurite: Run Sweep');
+    await pickIfAsked(page, [/ui-sweep/], 10000);
+    await pickIfAsked(page, [/^Local/], 10000);
+    const sweepsDir = path.join(WS, '.neurite', 'sweeps');
+    const sweep = await until('the sweep folder', () => (fs.existsSync(sweepsDir) ? fs.readdirSync(sweepsDir)[0] : undefined), 60000, page);
+    const dashboard = await until('the comparison dashboard of the sweep', () => findInFrames(page, '#compare-title'), 60000, page, 500);
+    say(`dashboard: "${dashboard.text}"`);
+    const tableJson = path.join(sweepsDir, sweep, 'table.json');
+    const done = () => fs.existsSync(tableJson) && JSON.parse(fs.readFileSync(tableJson, 'utf8')).rows.every((r) => r.completed === r.trials);
+    await until('the sweep to end', done, RUN_TIMEOUT_MS, page, 1000);
+    const rows = await until('the summary table with both learning rates', async () => {
+      const n = await dashboard.frame.locator('#compare-summary tbody tr').count().catch(() => 0);
+      return n === 2 ? n : undefined;
+    }, 20000, page, 500).catch((e) => { problems.push(e.message); return 0; });
+    say(`sweep ${sweep}: ${rows} configurations in the summary table`);
+    await page.waitForTimeout(1000);
+    await shot(page, 'sweep.png', 'sweep.png');
+
+    // 5. Compare two runs picked in the Runs view (Ctrl+click, context menu).
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Neurite: Focus on Runs View');
+    const view = page.locator('.pane-body .monaco-list').filter({ has: page.locator('.monaco-list-row') }).first();
+    const sweepRow = view.locator('.monaco-list-row', { hasText: 'lr-sweep' }).filter({ hasText: 'sweep' }).first();
+    await sweepRow.waitFor({ state: 'visible', timeout: 20000 });
+    await sweepRow.click();
+    await page.keyboard.press('ArrowRight'); // expand
+    const trial = (i) => view.locator('.monaco-list-row', { hasText: new RegExp(`^t${i} `) }).first();
+    await trial(0).waitFor({ state: 'visible', timeout: 20000 });
+    await trial(0).click();
+    await trial(3).click({ modifiers: ['Control'] });
+    await shot(page, 'runs-view.png', 'runs-view.png');
+    await trial(3).click({ button: 'right' });
+    const item = page.locator('.context-view .action-item', { hasText: 'Compare Runs' }).first();
+    await item.waitFor({ state: 'visible', timeout: 10000 });
+    await item.click();
+    const compare = await until('the comparison of the two runs', async () => {
+      const t = await findInFrames(page, '#compare-title');
+      return t && /2 runs/.test(t.text) ? t : undefined;
+    }, 30000, page, 500).catch((e) => { problems.push(e.message); return undefined; });
+    if (compare) {
+      say(`comparison: "${compare.text}"`);
+      const overlays = (await chartsIn(compare.frame)).filter((c) => c.id.startsWith('compare:'));
+      if (!overlays.length || overlays.some((c) => c.legend.length !== 2)) problems.push(`expected charts with two runs each, got ${JSON.stringify(overlays.map((c) => c.legend.length))}`);
+      await page.waitForTimeout(1000);
+      await shot(page, 'compare.png', 'compare.png');
+    }
   } catch (e) {
     problems.push(e.message);
     await shot(page, 'ui-error.png').catch(() => {});

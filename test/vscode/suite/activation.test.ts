@@ -11,6 +11,13 @@ const COMMANDS = [
   'neurite.openRun',
   'neurite.showKernelLog',
   'neurite.refreshRuns',
+  'neurite.compareRuns',
+  'neurite.openSweep',
+  'neurite.revealRun',
+  'neurite.deleteRun',
+  'neurite.editRunNotes',
+  'neurite.filterRuns',
+  'neurite.clearRunsFilter',
 ];
 const KERNEL_CMD = /kernel/i;
 

@@ -13,7 +13,7 @@ suite('Running experiments', () => {
 
   suiteTeardown(async () => {
     // A run left going by a failed test would hold the kernel: restart it so later suites start clean.
-    if (pending) await vscode.commands.executeCommand('neurite.restartKernel').then(undefined, () => undefined);
+    if (pending) await vscode.commands.executeCommand('neurite.restartKernel', { force: true }).then(undefined, () => undefined); // force: no question
   });
 
   test('running the quick spec writes a completed run folder with spec.json, metrics.jsonl and summary.json', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { fixture, log, readJson, withTimeout, workspaceRoot } from './util';
+import { EXTENSION_ID, fixture, log, readJson, waitFor, withTimeout, workspaceRoot } from './util';
 
 interface SweepEnd {
   sweepId: string;
@@ -15,7 +15,7 @@ interface SweepEnd {
 const sweepsDir = () => path.join(workspaceRoot(), '.neurite', 'sweeps');
 
 suite('Running sweeps', () => {
-  test('Neurite: Run Sweep runs every trial through the kernel on local workers and opens table.csv', async () => {
+  test('Neurite: Run Sweep runs every trial through the kernel on local workers, opens the sweep in the comparison view and lists its trials under it in the Runs view', async () => {
     const t0 = Date.now();
     const end = (await withTimeout(
       Promise.resolve(vscode.commands.executeCommand('neurite.runSweep', fixture('sweep.neurite.yaml'), { executor: 'local', jobs: 2 })),
@@ -29,8 +29,18 @@ suite('Running sweeps', () => {
     assert.ok(end.table, 'the end carries the table');
     const table = readJson<{ rows: { seeds: number[]; completed: number }[] }>(end.table.json);
     assert.deepStrictEqual(table.rows.map((r) => [r.completed, r.seeds]), [[2, [1, 2]], [2, [1, 2]]]);
-    const open = vscode.window.visibleTextEditors.map((e) => e.document.uri.fsPath);
-    assert.ok(open.includes(end.table.csv), `table.csv is open: ${open.join(', ')}`);
+    const tab = await waitFor('the sweep in a comparison tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /neurite\.compare/.test(t.input.viewType)), 10_000);
+    log(`comparison tab: "${tab.label}"`);
+    assert.strictEqual(tab.label, `Sweep ${end.sweepId}`);
+    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath.endsWith('.csv')), 'no CSV is opened');
+    // The Runs view groups the sweep's trials under it.
+    const { runsView } = vscode.extensions.getExtension(EXTENSION_ID)!.exports;
+    runsView.refresh();
+    const sweep = runsView.getChildren().find((n: any) => n.type === 'sweep' && n.id === end.sweepId);
+    assert.ok(sweep, 'the sweep is a row of the Runs view');
+    const trials = runsView.getChildren(sweep);
+    assert.deepStrictEqual(trials.map((t: any) => t.run.status), ['completed', 'completed', 'completed', 'completed']);
+    assert.match(trials[0].trial, /^t0 checks\.falsePositive\.0\.theta=10, seed=1$/);
   });
 
   test('a sweep over a path the spec does not have is rejected naming the sweep entry, and creates no sweep folder', async () => {
