@@ -24,8 +24,10 @@ export class ComparePanel implements vscode.Disposable {
   static readonly viewType = 'neurite.compare';
   private static current: ComparePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Run id → folder, for the runs shown now (the webview names runs by id only). */
+  /** The webview's name of each run shown now → its folder (the webview names runs, never paths). */
   private dirs = new Map<string, string>();
+  /** Run id (as live events name it) → the webview's name of the run. */
+  private keys = new Map<string, string>();
   private rereadTimer: NodeJS.Timeout | undefined;
   private ready = false;
 
@@ -66,8 +68,9 @@ export class ComparePanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => this.receive(m)),
       deps.tracker.onRunEvent((e) => {
-        if (!this.dirs.has(e.runId)) return;
-        if (e.method === 'run/metric') void this.post({ type: 'metric', run: e.runId, record: e.params.record });
+        const key = this.keys.get(e.runId);
+        if (!key) return;
+        if (e.method === 'run/metric') void this.post({ type: 'metric', run: key, record: e.params.record });
         else if (e.method === 'run/end') this.rereadSoon(0);
       }),
       deps.kernel.onNotification(({ method, params }) => {
@@ -121,7 +124,8 @@ export class ComparePanel implements vscode.Disposable {
       return;
     }
     const model = compareRuns(dirs, { sweep, title: sweep ? `Sweep ${sweep.id}` : undefined, running: (id) => !!this.deps.tracker.get(id) });
-    this.dirs = new Map(model.runs.map((r, i) => [r.id, dirs.find((d) => path.basename(d) === r.id) ?? dirs[i]]));
+    this.dirs = new Map(model.runs.map((r) => [r.id, r.dir]));
+    this.keys = new Map(model.runs.map((r) => [r.runId, r.id]));
     void this.post({ type: 'model', model, target: this.target });
   }
 

@@ -73,7 +73,12 @@ export type RunPanelOutbound = z.infer<typeof runPanelOutbound>;
 
 /** One run in a comparison. */
 export interface CompareRun {
+  /** Unique within the comparison (the run id, prefixed by its folder where two runs share one). */
   id: string;
+  /** The run's id (its folder name). */
+  runId: string;
+  /** Its folder (the host opens it; the webview asks by id). */
+  dir: string;
   name: string;
   kind?: string;
   status: RunInfo['status'] | 'running';
@@ -113,6 +118,8 @@ export interface CompareTarget {
 
 const compareRun = z.looseObject({
   id: z.string(),
+  runId: z.string(),
+  dir: z.string(),
   name: z.string(),
   kind: z.string().optional(),
   status: z.enum(['completed', 'failed', 'cancelled', 'incomplete', 'running']),

@@ -67,7 +67,8 @@ export function compareRuns(dirs: string[], opts: CompareOptions = {}): CompareM
   const diff = paths.filter((p) => flat.some((f) => !same(f[p], flat[0][p]))).map((p) => ({ path: p, values: flat.map((f) => f[p]) }));
   const names = details.map((d) => d.info.name ?? d.info.id);
   const namesDiffer = new Set(names).size > 1;
-  const shown = diff.filter((d) => d.path !== 'name');
+  // Legends name what was set first and the seed last: "train.lr=0.1, seed=2".
+  const shown = diff.filter((d) => d.path !== 'name').sort((a, b) => Number(NOT_CONFIG.has(a.path)) - Number(NOT_CONFIG.has(b.path)));
 
   const configKeys: string[] = [];
   const configs: CompareModel['configs'] = [];
@@ -86,6 +87,8 @@ export function compareRuns(dirs: string[], opts: CompareOptions = {}): CompareM
     const summary = d.info.summary;
     return {
       id: d.info.id,
+      runId: d.info.id,
+      dir: d.info.dir,
       name: names[i],
       kind: d.info.kind,
       status: opts.running?.(d.info.id) ? 'running' : d.info.status,
@@ -99,6 +102,13 @@ export function compareRuns(dirs: string[], opts: CompareOptions = {}): CompareM
       tags: d.info.notes?.tags ?? [],
       ...(summary ? { durationMs: summary.durationMs } : {}),
     };
+  });
+  // Run ids are folder names: two trials of a sweep started in the same second share one, in
+  // folders of their own (runs/t002/…, runs/t003/…). The comparison names each run uniquely.
+  const ids = new Map<string, number>();
+  for (const r of runs) ids.set(r.id, (ids.get(r.id) ?? 0) + 1);
+  runs.forEach((r, i) => {
+    if (ids.get(r.runId)! > 1) r.id = `${path.basename(path.dirname(details[i].info.dir))}/${r.runId}`;
   });
   // Two runs with the same label (repeats of one spec) are told apart by their ids.
   const counts = new Map<string, number>();

@@ -4,6 +4,7 @@
  * run stopped early keeps the metrics it streamed.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { nullSink, type RunSink } from '../../../kernel/runs/context';
 import { compareRuns, flatten } from '../../../kernel/runs/compare';
@@ -57,6 +58,17 @@ describe('comparing runs', function () {
     const m = compareRuns([dirs[0], path.join(out, 'no-such-run'), dirs[1]], { running: (id) => id === path.basename(dirs[1]) });
     assert.deepStrictEqual(m.runs.map((r) => r.status), ['completed', 'running']);
     assert.deepStrictEqual(m.diff.map((d) => d.path), ['seed']);
+  });
+
+  it('names runs uniquely when two share a folder name (sweep trials started in the same second)', () => {
+    const copy = path.join(out, 'copy');
+    fs.mkdirSync(copy);
+    const twin = path.join(copy, path.basename(dirs[0]));
+    fs.cpSync(dirs[0], twin, { recursive: true });
+    const m = compareRuns([dirs[0], twin]);
+    assert.deepStrictEqual(m.runs.map((r) => r.id), [`${path.basename(out)}/${path.basename(dirs[0])}`, `copy/${path.basename(dirs[0])}`]);
+    assert.deepStrictEqual(m.runs.map((r) => r.runId), [path.basename(dirs[0]), path.basename(dirs[0])]);
+    assert.deepStrictEqual(m.runs.map((r) => r.dir), [dirs[0], twin]);
   });
 
   it('a run cancelled midway keeps the last value of each metric it streamed, marked partial', async () => {

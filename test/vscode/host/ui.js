@@ -119,15 +119,17 @@ async function chartsIn(frame) {
   return frame.evaluate(() => (window.__neuriteCharts ? window.__neuriteCharts() : [])).catch(() => []);
 }
 
-/** Switch the colour theme through the palette, like a user. */
+/** Switch the colour theme through the palette, like a user, and wait until the workbench wears it. */
 async function colorTheme(page, name) {
   await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input');
   await input.fill(name);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 10000 });
-  await page.keyboard.press('Enter');
+  await row.click(); // a click applies the theme; the picker only previews while it is open
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+  const type = /dark/i.test(name) ? /\bvs-dark\b/ : /\bvs\b(?!-)/;
+  await until(`the workbench in ${name}`, async () => type.test((await page.locator('.monaco-workbench').first().getAttribute('class')) ?? ''), 10000, page, 200);
 }
 
 (async () => {
@@ -210,18 +212,22 @@ async function colorTheme(page, name) {
     }
     if (summaries().length === 0) problems.push('no summary.json in the workspace');
 
-    // 3. Switch to a light theme with the panel open: its chart text follows at once.
+    // 3. Switch the colour theme with the panel open (light ↔ dark): its charts take the new colours at once.
     if (title) {
-      const before = (await chartsIn(title.frame))[0]?.tickColor;
-      await colorTheme(page, 'Light Modern');
-      const after = await until('the run panel\'s charts to take the light theme', async () => {
-        const c = (await chartsIn(title.frame))[0]?.tickColor;
-        return c && c !== before ? c : undefined;
-      }, 15000, page, 250).catch((e) => { problems.push(e.message); return undefined; });
-      say(`chart text colour: ${before} → ${after}`);
-      await page.waitForTimeout(500);
-      await shot(page, 'run-panel-light.png', 'run-panel-light.png');
-      await colorTheme(page, 'Dark Modern');
+      const tick = async () => (await chartsIn(title.frame))[0]?.tickColor;
+      const dark = /\bvs-dark\b|\bhc-black\b/.test((await page.locator('.monaco-workbench').first().getAttribute('class')) ?? ''); // the workbench's theme type
+      const [other, back] = dark ? ['Light Modern', 'Dark Modern'] : ['Dark Modern', 'Light Modern'];
+      for (const [theme, file] of [[other, `run-panel-${dark ? 'light' : 'dark'}.png`], [back, undefined]]) {
+        const before = await tick();
+        await colorTheme(page, theme);
+        const after = await until(`the run panel's charts to take ${theme}`, async () => {
+          const c = await tick();
+          return c && c !== before ? c : undefined;
+        }, 15000, page, 250).catch((e) => { problems.push(e.message); return undefined; });
+        say(`${theme}: chart text colour ${before} → ${after}`);
+        await page.waitForTimeout(500);
+        if (file) await shot(page, file, file);
+      }
     }
 
     // 4. A sweep opens in the comparison dashboard and fills in as its trials finish.
@@ -268,9 +274,20 @@ async function colorTheme(page, name) {
       say(`comparison: "${compare.text}"`);
       const overlays = (await chartsIn(compare.frame)).filter((c) => c.id.startsWith('compare:'));
       if (!overlays.length || overlays.some((c) => c.legend.length !== 2)) problems.push(`expected charts with two runs each, got ${JSON.stringify(overlays.map((c) => c.legend.length))}`);
+      await page.mouse.move(700, 880); // no tooltip over the dashboard
       await page.waitForTimeout(1000);
       await shot(page, 'compare.png', 'compare.png');
     }
+
+    // 6. Reload the window: the run panel and the comparison come back (WebviewPanelSerializer).
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+    const restored = await until('the comparison and the run panel after the reload', async () => {
+      const c = await findInFrames(page, '#compare-title');
+      const r = await findRunTitle(page);
+      return c && r ? `${c.text} | ${r.text}` : undefined;
+    }, 60000, page, 500).catch((e) => { problems.push(e.message); return undefined; });
+    say(`after the reload: ${restored}`);
   } catch (e) {
     problems.push(e.message);
     await shot(page, 'ui-error.png').catch(() => {});
