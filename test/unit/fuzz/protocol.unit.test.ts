@@ -9,7 +9,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import { AbstractMessageReader, AbstractMessageWriter, createMessageConnection, type DataCallback, type Message } from 'vscode-jsonrpc/node';
-import { runPanelOutbound } from '../../../kernel/protocol/panels';
+import { compareOutbound, runPanelOutbound } from '../../../kernel/protocol/panels';
 import { notificationSchemas, protocolProblems, requestParamSchemas } from '../../../kernel/protocol/schemas';
 import { serve } from '../../../kernel/server/main';
 import { KernelService, ServiceError } from '../../../kernel/server/service';
@@ -40,8 +40,13 @@ const notifications: Record<string, unknown> = {
   'sweep/progress': { sweepId: 's1', total: 4, fraction: 0.25, counts: { queued: 3, completed: 1 }, trial: { index: 0, status: 'completed', runDir: '/x' } },
   'sweep/end': { sweepId: 's1', dir: '/x', status: 'completed', counts: { completed: 4 }, table: { json: 'a.json', csv: 'a.csv' } },
 };
-const schemas: Record<string, { safeParse: (v: unknown) => any }> = { ...requestParamSchemas, ...notificationSchemas, 'run panel → host': runPanelOutbound };
-const examples: Record<string, unknown> = { ...requests, ...notifications, 'run panel → host': { type: 'reveal', file: 'spec.json' } };
+const schemas: Record<string, { safeParse: (v: unknown) => any }> = { ...requestParamSchemas, ...notificationSchemas, 'run panel → host': runPanelOutbound, 'comparison → host': compareOutbound };
+const examples: Record<string, unknown> = {
+  ...requests,
+  ...notifications,
+  'run panel → host': { type: 'reveal', file: 'artifacts/model.onnx' },
+  'comparison → host': { type: 'openRun', run: 't002/20261207-035654-lr-sweep' },
+};
 
 /** Every path to a value inside `v`, with the root itself. */
 function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] {
