@@ -13,13 +13,18 @@ export function serve(connection: MessageConnection): KernelService {
     void connection.sendNotification(method, params);
   });
   for (const method of Object.keys(requestParamSchemas) as (keyof Requests)[]) {
-    connection.onRequest(method, async (params: unknown) => {
+    connection.onRequest(method, async (params: unknown, token) => {
+      // JSON-RPC's $/cancelRequest, as the AbortSignal the kernel's cancellation points watch.
+      const abort = new AbortController();
+      const listener = token.onCancellationRequested(() => abort.abort());
       try {
-        return await service.handle(method, params);
+        return await service.handle(method, params, abort.signal);
       } catch (e) {
         if (e instanceof ServiceError) return new ResponseError(e.code, e.message, e.data);
         process.stderr.write(`[kernel] ${method} failed: ${(e as Error).stack ?? e}\n`);
         return new ResponseError(-32603, `${method} failed: ${(e as Error).message}`);
+      } finally {
+        listener.dispose();
       }
     });
   }
