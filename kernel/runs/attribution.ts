@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { cancellationPoint } from '../core/engine-context';
 import { InputError } from '../core/errors';
 import { readRecord, recordKey, writeRecord } from '../dense/attribution/store';
-import { computeRecord, layersFor } from '../experiments/attribution';
+import { computeRecord, layersFor, type AttributionSubject } from '../experiments/attribution';
 import { findExperiment } from '../experiments/registry';
 import { speedOptions, type attributionGetParams, type AttributionGetResult, type AttributionRecord, type AttributionRequest } from '../protocol/attribution';
 import { findRun, runsRoot } from './store';
@@ -34,7 +34,7 @@ export async function attributeRun(p: AttributionGet, env: AttributionRunEnv = {
   const kind = stored.spec?.kind ?? '(none)';
   const experiment = findExperiment(kind);
   if (!experiment?.attribution) throw new InputError([`${path.basename(dir)}: ${kind} runs have no attribution (it explains dense models whose kind can rebuild them: dense.mlp, …)`]);
-  const subject = await experiment.attribution.load(stored.spec, { id: path.basename(dir), dir, baseDir: stored.baseDir ?? dir });
+  const subject = await subjects.get(dir, () => experiment.attribution!.load(stored.spec, { id: path.basename(dir), dir, baseDir: stored.baseDir ?? dir }));
   const layers = p.layer ? [p.layer] : layersFor(subject.model, p.method);
   if (layers.length === 0) throw new InputError([`layer: ${p.method} describes no layer of this model`]);
   const folder = path.join(dir, 'artifacts', 'attribution');
@@ -58,6 +58,31 @@ export async function attributeRun(p: AttributionGet, env: AttributionRunEnv = {
   }
   return { run: dir, results };
 }
+
+/**
+ * The last few runs' models and data, so that requests about one run (a panel, hover hints)
+ * load them once. A run's entry is renewed when its checkpoints change (a run still training).
+ */
+class SubjectCache {
+  private readonly entries = new Map<string, { stamp: string; subject: Promise<AttributionSubject> }>();
+  constructor(private readonly capacity = 4) {}
+
+  get(dir: string, load: () => Promise<AttributionSubject>): Promise<AttributionSubject> {
+    const artifacts = path.join(dir, 'artifacts');
+    const stamp = fs.existsSync(artifacts)
+      ? fs.readdirSync(artifacts).filter((f) => f.startsWith('checkpoint-')).sort().map((f) => `${f}:${fs.statSync(path.join(artifacts, f)).mtimeMs}`).join(',')
+      : '';
+    const hit = this.entries.get(dir);
+    this.entries.delete(dir);
+    const entry = hit && hit.stamp === stamp ? hit : { stamp, subject: load() };
+    entry.subject.catch(() => this.entries.delete(dir));
+    this.entries.set(dir, entry);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return entry.subject;
+  }
+}
+
+const subjects = new SubjectCache();
 
 /** Every stored record of a run (artifacts/attribution/*.json), validated. */
 export function storedRecords(dir: string): { record: AttributionRecord; file: string }[] {

@@ -4,7 +4,7 @@ import { fork, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type CancellationToken } from 'vscode-jsonrpc/node';
 import { InputError } from '../../kernel/core/errors';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -38,7 +38,8 @@ export interface KernelClient {
   readonly notes: Note[];
   /** Everything the kernel wrote to stderr so far. */
   readonly stderr: string;
-  request(method: string, params?: unknown): Promise<any>;
+  /** A request; cancelling `token` sends JSON-RPC's $/cancelRequest. */
+  request(method: string, params?: unknown, token?: CancellationToken): Promise<any>;
   /** The params of the first notification that `match` accepts (polled every 20 ms). */
   until(match: (n: Note) => boolean): Promise<any>;
   dispose(): void;
@@ -61,7 +62,7 @@ export function startKernel(): KernelClient {
     get stderr() {
       return stderr;
     },
-    request: (method, params) => conn.sendRequest(method, params) as Promise<any>,
+    request: (method, params, token) => (token ? conn.sendRequest(method, params, token) : conn.sendRequest(method, params)) as Promise<any>,
     async until(match) {
       for (;;) {
         const hit = notes.find(match);

@@ -112,11 +112,12 @@ export async function attribute(model: AttributionModel, data: AttributionData, 
     for (let c = 0; c < plan.chunks; c++) {
       const r = await session.session.run({ ...feeds, ...plan.extra(c) });
       const values = r.values.data as Float32Array;
+      const stride = r.values.dims[1]; // the graph's columns: a padded last chunk has more than it places
       const { from, width, add } = plan.place(c);
       for (let i = 0; i < batch.size; i++) {
         for (let u = 0; u < width; u++) {
           const k = i * plan.out.units + from + u;
-          acc[k] = add ? acc[k] + values[i * width + u] : values[i * width + u];
+          acc[k] = add ? acc[k] + values[i * stride + u] : values[i * stride + u];
         }
       }
       if (gains && c === 0) gains.set((r.gain.data as Float32Array).subarray(0, batch.size), at);

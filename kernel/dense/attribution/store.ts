@@ -22,7 +22,7 @@ export interface ModelSource {
 
 /** The file name (without extension) of a request's record. */
 export function recordKey(layer: string, method: string, neuron?: number): string {
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9_=-]+/g, '_');
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9._=-]+/g, '_').replace(/^\./, '_');
   return `${clean(layer)}${neuron === undefined ? '' : `-${neuron}`}.${method.replace(/[^a-z0-9.-]+/g, '_')}`;
 }
 
