@@ -56,6 +56,20 @@ export function layersFor(model: AttributionModel, method: string, layers?: read
   return layers.filter((l) => (method === 'conductance' ? l !== INPUT : true) && (!ext || ext.layers.includes(l)));
 }
 
+/**
+ * A block's methods and layers checked against the model before any training, so that a typo
+ * fails the run at its start rather than after it trained: every problem as `path: message`.
+ */
+export function checkAttributionBlock(block: AttributionBlock, model: AttributionModel): void {
+  const layers = layersOf(model).map((l) => l.id);
+  const methods = ['activation', 'gradxact', 'ig', 'conductance', 'ablation', ...(model.extras ?? []).map((e) => e.method)];
+  const problems = [
+    ...block.methods.flatMap((m, i) => (methods.includes(m) ? [] : [`attribution.methods[${i}]: "${m}" is not a method of this model; methods: ${methods.join(', ')}`])),
+    ...(block.layers ?? []).flatMap((l, i) => (layers.includes(l) ? [] : [`attribution.layers[${i}]: "${l}" is not a layer of this model; its layers: ${layers.join(', ')}`])),
+  ];
+  if (problems.length) throw new InputError(problems);
+}
+
 export interface AttributionAsk {
   method: string;
   layer: string;

@@ -29,7 +29,7 @@ import { resolveDenseDevice, type Device } from '../dense/providers';
 import { execOptions, type ExecOptions } from '../dense/session';
 import { TrainState } from '../dense/step';
 import { evaluate, train } from '../dense/train';
-import { attributionBlock, sliceIds, writeRunAttributions, type AttributionSubject } from './attribution';
+import { attributionBlock, checkAttributionBlock, sliceIds, writeRunAttributions, type AttributionSubject } from './attribution';
 import type { Experiment, ExperimentResult, FinishedRun } from './experiment';
 import { defineSpec } from './spec';
 
@@ -93,6 +93,7 @@ export const mlpExperiment: Experiment<MlpSpec> = {
 
     // (2) The network.
     const model = buildMlp(spec, features, data.classes, ctx.rng.fork('init'));
+    if (spec.attribution) checkAttributionBlock(spec.attribution, mlpAttributionModel(model, spec, data));
     const params = model.parameters();
     const parameterCount = params.reduce((s, p) => s + p.size, 0);
     const exec = execOptions(ctx.device as Device, { threads: spec.train.threads, spin: spec.train.spin });

@@ -81,7 +81,7 @@ interface Plan {
   build(rows: number): graphs.MethodGraph;
   /** Feeds of chunk c beyond x and t. */
   extra(chunk: number): Record<string, Tensor>;
-  /** Where chunk c's `values` [rows, width] go among the layer's units, and whether chunks add up. */
+  /** Where chunk c's `values` [rows, ≥ width] go among the layer's units, and whether chunks add up (all of them, or none). */
   place(chunk: number): { from: number; width: number; add: boolean };
 }
 
@@ -99,8 +99,9 @@ export async function attribute(model: AttributionModel, data: AttributionData, 
   const perItem = new Float32Array(data.count * plan.out.units);
   const gains = plan.needsTarget && (q.method === 'ig' || (q.method === 'conductance' && q.neuron === undefined)) ? new Float64Array(data.count) : undefined;
   const rows = Math.min(data.count, o.batchSize ?? Math.max(1, Math.floor(ROWS_PER_RUN / plan.copies)));
-  const session = await compiled(plan.build(rows), env.exec);
-  const forward = o.target === 'predicted' && plan.needsTarget ? await compiled(graphs.activationGraph(model, rows, INPUT), env.exec) : undefined;
+  const key = [q.method, q.layer, q.neuron, plan.copies, q.method === 'ablation' ? o.objective : '', rows].join(':');
+  const session = await compiled(model, key, () => plan.build(rows), env.exec);
+  const forward = o.target === 'predicted' && plan.needsTarget ? await compiled(model, `forward:${rows}`, () => graphs.activationGraph(model, rows, INPUT), env.exec) : undefined;
   const runs = Math.ceil(data.count / rows) * plan.chunks;
   const padded = new Padder(rows, model.features, model.inputType);
   let done = 0;
@@ -108,23 +109,22 @@ export async function attribute(model: AttributionModel, data: AttributionData, 
   for (const batch of data.batches(rows)) {
     const feeds: Record<string, Tensor> = { ...paramFeeds(session), x: padded.fill(batch.x, batch.size) };
     if (plan.needsTarget) feeds.t = await targetFeed(batch, rows, model.classes, q, forward && ((x) => forward.run({ ...paramFeeds(forward), x }, 'logits')), feeds.x);
-    const acc = new Float64Array(batch.size * plan.out.units);
+    const units = plan.out.units;
+    // Chunks that add up (path points in several runs) are summed in float64; otherwise values go straight in.
+    const acc = plan.chunks > 1 && plan.place(1).add ? new Float64Array(batch.size * units) : undefined;
     for (let c = 0; c < plan.chunks; c++) {
       const r = await session.session.run({ ...feeds, ...plan.extra(c) });
       const values = r.values.data as Float32Array;
       const stride = r.values.dims[1]; // the graph's columns: a padded last chunk has more than it places
-      const { from, width, add } = plan.place(c);
-      for (let i = 0; i < batch.size; i++) {
-        for (let u = 0; u < width; u++) {
-          const k = i * plan.out.units + from + u;
-          acc[k] = add ? acc[k] + values[i * stride + u] : values[i * stride + u];
-        }
-      }
+      const { from, width } = plan.place(c);
+      if (acc) for (let k = 0; k < batch.size * units; k++) acc[k] += values[k];
+      else if (stride === units) perItem.set(values.subarray(0, batch.size * units), at * units);
+      else for (let i = 0; i < batch.size; i++) perItem.set(values.subarray(i * stride, i * stride + width), (at + i) * units + from);
       if (gains && c === 0) gains.set((r.gain.data as Float32Array).subarray(0, batch.size), at);
       env.progress?.(++done / runs, `${q.method} ${q.layer}: ${Math.min(at + batch.size, data.count)}/${data.count} items`);
       await env.yieldOrThrowIfCancelled?.();
     }
-    perItem.set(acc, at * plan.out.units);
+    if (acc) perItem.set(acc, at * units);
     at += batch.size;
   }
   if (at !== data.count) throw new Error(`attribute: the data gave ${at} items, expected ${data.count}`);
@@ -257,8 +257,8 @@ async function extension(model: AttributionModel, data: AttributionData, q: Attr
     return { ...base, summary, quantities, seconds: (performance.now() - t0) / 1000 };
   }
   const rows = Math.min(data.count, q.options.batchSize ?? ROWS_PER_RUN);
-  const built = graphs.extensionGraph(model, rows, ext, layer.id);
-  const session = await compiled(built.graph, env.exec);
+  const built = graphs.extensionGraph(model, rows, ext, layer.id); // built each time: its output names come with it
+  const session = await compiled(model, `${ext.method}:${layer.id}:${rows}`, () => built.graph, env.exec);
   const per = built.names.map(() => new Float32Array(data.count * layer.units));
   const padded = new Padder(rows, model.features, model.inputType);
   let at = 0;
@@ -298,8 +298,22 @@ interface Session {
   run(feeds: Record<string, Tensor>, output: string): Promise<Float32Array>;
 }
 
-async function compiled(m: graphs.MethodGraph, exec: ExecOptions): Promise<Session> {
-  const session = await sessions.get(serialize(m.graph, { name: 'attribution' }), exec);
+/**
+ * Each model's method graphs, serialised once (by method, layer, batch shape): a repeated
+ * request (a panel, hover hints) skips building and serialising. The compiled sessions stay in
+ * the process-wide cache, which may release them; so only the bytes are kept here.
+ */
+const serialized = new WeakMap<AttributionModel, Map<string, { bytes: Uint8Array; params: graphs.MethodGraph['params'] }>>();
+
+async function compiled(model: AttributionModel, key: string, build: () => graphs.MethodGraph, exec: ExecOptions): Promise<Session> {
+  const graphsOf = serialized.get(model) ?? serialized.set(model, new Map()).get(model)!;
+  let m = graphsOf.get(key);
+  if (!m) {
+    const g = build();
+    m = { bytes: serialize(g.graph, { name: 'attribution' }), params: g.params };
+    graphsOf.set(key, m);
+  }
+  const session = await sessions.get(m.bytes, exec);
   return { session, params: m.params, run: async (feeds, output) => (await session.run(feeds))[output].data as Float32Array };
 }
 

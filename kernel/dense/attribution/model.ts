@@ -71,6 +71,8 @@ export const INPUT = 'input';
  * forward pass once for one item. A tap must see [rows, units] values.
  */
 export function layersOf(model: AttributionModel): LayerInfo[] {
+  const known = traced.get(model);
+  if (known) return known;
   const g = new Graph('float32');
   const seen: LayerInfo[] = [{ id: INPUT, units: model.features, shape: [...(model.inputShape ?? [model.features])] }];
   model.forward(g.input('x', [1, model.features]), feedParams(g).bind, (id, h) => {
@@ -79,8 +81,11 @@ export function layersOf(model: AttributionModel): LayerInfo[] {
     if (!seen.some((l) => l.id === id)) seen.push({ id, units: h.shape[1], shape: [h.shape[1]] });
     return h;
   });
+  traced.set(model, seen);
   return seen;
 }
+
+const traced = new WeakMap<AttributionModel, LayerInfo[]>();
 
 /**
  * A Sequential model with a tap after each layer named in `taps` (layer name → tap id), e.g.

@@ -30,7 +30,8 @@ export function summarize(values: Float32Array, items: number, units: number, o:
   if (values.length !== items * units) throw new Error(`summarize: ${values.length} values for ${items} items × ${units} units`);
   const sum = new Float64Array(units);
   const sumAbs = new Float64Array(units);
-  const active = o.activeAbove === undefined ? undefined : new Float64Array(units);
+  const active = new Float64Array(units);
+  const above = o.activeAbove ?? Infinity; // hoisted: the loop stays monomorphic
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < items; i++) {
@@ -39,7 +40,7 @@ export function summarize(values: Float32Array, items: number, units: number, o:
       const v = values[row + u];
       sum[u] += v;
       sumAbs[u] += Math.abs(v);
-      if (active && v > o.activeAbove!) active[u]++;
+      if (v > above) active[u]++;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
@@ -48,7 +49,7 @@ export function summarize(values: Float32Array, items: number, units: number, o:
   const meanAbs = sumAbs.map((s) => s / items);
   const rank = Int32Array.from({ length: units }, (_, u) => u).sort((a, b) => meanAbs[b] - meanAbs[a] || a - b);
   const out: UnitSummary = { mean, meanAbs, rank };
-  if (active) out.fractionActive = active.map((c) => c / items);
+  if (o.activeAbove !== undefined) out.fractionActive = active.map((c) => c / items);
   if (o.bins) out.histogram = histogram(values, items, units, o.bins, lo, hi);
   if (o.topK && o.ids) out.topInputs = topInputs(values, items, units, Math.min(o.topK, items), o.ids);
   return out;
@@ -71,21 +72,29 @@ function histogram(values: Float32Array, items: number, units: number, bins: num
 
 /** For each unit, the k items with the largest values, largest first (ties: earlier item first). */
 function topInputs(values: Float32Array, items: number, units: number, k: number, ids: Int32Array) {
-  const best = Array.from({ length: units }, () => ({ at: new Int32Array(k).fill(-1), v: new Float32Array(k).fill(-Infinity) }));
+  // Flat arrays, unit-major, and each unit's current k-th value as a threshold: most values fail it at once.
+  const top = new Float32Array(units * k).fill(-Infinity);
+  const at = new Int32Array(units * k).fill(-1);
+  const floor = new Float32Array(units).fill(-Infinity);
+  const filled = new Int32Array(units);
   for (let i = 0; i < items; i++) {
+    const row = i * units;
     for (let u = 0; u < units; u++) {
-      const v = values[i * units + u];
-      const b = best[u];
-      if (!(v > b.v[k - 1]) && b.at[k - 1] >= 0) continue;
-      let j = k - 1;
-      while (j > 0 && (v > b.v[j - 1] || b.at[j - 1] < 0)) {
-        b.v[j] = b.v[j - 1];
-        b.at[j] = b.at[j - 1];
+      const v = values[row + u];
+      if (!(v > floor[u]) && filled[u] === k) continue;
+      const base = u * k;
+      let j = Math.min(filled[u], k - 1);
+      while (j > 0 && v > top[base + j - 1]) {
+        top[base + j] = top[base + j - 1];
+        at[base + j] = at[base + j - 1];
         j--;
       }
-      b.v[j] = v;
-      b.at[j] = i;
+      top[base + j] = v;
+      at[base + j] = i;
+      if (filled[u] < k) filled[u]++;
+      floor[u] = top[base + k - 1];
     }
   }
-  return { k, items: best.map((b) => b.at.map((i) => ids[i])), values: best.map((b) => b.v) };
+  const unitsOf = <T extends Float32Array | Int32Array>(a: T, map: (x: number) => number) => Array.from({ length: units }, (_, u) => a.slice(u * k, u * k + filled[u]).map(map) as T);
+  return { k, items: unitsOf(at, (i) => ids[i]), values: unitsOf(top, (v) => v) };
 }

@@ -84,6 +84,17 @@ describe('neurite attribute and the attribution: spec block', function () {
     assert.deepStrictEqual(Array.from(stored.items!), stored.record.values.mean.map(Math.fround));
   });
 
+  it('a spec block naming a method or layer the model lacks fails the run before it trains', () => {
+    const file = path.join(out, 'bad.neurite.yaml');
+    fs.writeFileSync(file, spec.replace('methods: [activation, conductance, ig]', 'methods: [activation, saliency]\n  layers: [hidden0, hidden5]'));
+    const r = cli(['run', file, '--out', out, '--json']);
+    assert.strictEqual(r.code, 1, r.stderr);
+    const summary = lastJsonLine(r.stdout);
+    assert.match(summary.error, /attribution\.methods\[1\]: "saliency" is not a method of this model/);
+    assert.match(summary.error, /attribution\.layers\[1\]: "hidden5" is not a layer of this model; its layers: input, hidden0, hidden1/);
+    assert.ok(!fs.existsSync(path.join(out, summary.id, 'artifacts', 'checkpoint-last.json')), 'no epoch was trained');
+  });
+
   it('bad input exits 2 with the problem: an unknown method lists the methods', () => {
     const r = cli(['attribute', run, '--method', 'saliency']);
     assert.strictEqual(r.code, 2, r.stdout + r.stderr);
