@@ -40,8 +40,8 @@ export interface KernelClient {
   readonly stderr: string;
   /** A request; cancelling `token` sends JSON-RPC's $/cancelRequest. */
   request(method: string, params?: unknown, token?: CancellationToken): Promise<any>;
-  /** The params of the first notification that `match` accepts (polled every 20 ms). */
-  until(match: (n: Note) => boolean): Promise<any>;
+  /** The params of the first notification that `match` accepts (polled every 20 ms); rejects after `timeoutMs` so a failed test cannot keep the process alive. */
+  until(match: (n: Note) => boolean, timeoutMs?: number): Promise<any>;
   dispose(): void;
 }
 
@@ -63,10 +63,12 @@ export function startKernel(): KernelClient {
       return stderr;
     },
     request: (method, params, token) => (token ? conn.sendRequest(method, params, token) : conn.sendRequest(method, params)) as Promise<any>,
-    async until(match) {
+    async until(match, timeoutMs = 120000) {
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const hit = notes.find(match);
         if (hit) return hit.params;
+        if (Date.now() > deadline) throw new Error(`no matching notification within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

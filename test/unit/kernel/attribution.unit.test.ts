@@ -55,7 +55,7 @@ describe('attribution/get over JSON-RPC', function () {
   it('a cancelled request ends with RequestCancelled at the next run boundary, and the kernel keeps serving', async () => {
     const source = new CancellationTokenSource();
     const pending = kernel.request('attribution/get', { run, method: 'ig', data: { split: 'test', count: 1000 }, options: { steps: 256, batchSize: 16 }, progressToken: 'slow' }, source.token);
-    await kernel.until((n) => n.method === 'attribution/progress' && n.params.progressToken === 'slow');
+    await kernel.until((n) => n.method === 'attribution/progress' && n.params.progressToken === 'slow', 30000);
     source.cancel();
     await assert.rejects(pending, (e: ResponseError<any>) => e.code === KernelErrorCodes.Cancelled);
     const last = kernel.notes.filter((n) => n.params.progressToken === 'slow').pop()!.params;
