@@ -8,6 +8,8 @@ import type { Experiment } from './experiment';
 import { formatIssues, type Override, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { dopamineExperiment } from './gating-dopamine';
+import { foundationExperiment } from './gating-foundation';
 import { ncapExperiment } from './ncap-swimmer';
 import { nestedExperiment } from './nested-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
@@ -24,6 +26,8 @@ export const experiments: readonly Experiment[] = [
   sfqXorExperiment,
   ncapExperiment,
   nestedExperiment,
+  foundationExperiment,
+  dopamineExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {
