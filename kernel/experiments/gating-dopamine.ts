@@ -144,6 +144,7 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
     const setTemperature = (epoch: number) => m.temperature?.set([temperatureAt(epoch, spec.train.epochs, schedule)]);
     const validation = split.validation.length ? () => byteBatches(tuning, split.validation, 1000) : undefined;
     let summary: Awaited<ReturnType<typeof train>> | undefined;
+    let valHard: number | undefined;
     if (spec.method !== 'frozen') {
       setTemperature(0);
       const shuffle = ctx.rng.fork('shuffle');
@@ -159,7 +160,8 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
         checkpoints: spec.train.checkpoints,
         async onEpochEnd(report) {
           // The hard model (inference) on the validation digits, at the temperature this epoch trained with.
-          const values: Record<string, number> = validation ? { val_accuracy_hard: (await evaluate(hard, validation(), ctx)).accuracy } : {};
+          if (validation) valHard = (await evaluate(hard, validation(), ctx)).accuracy;
+          const values: Record<string, number> = valHard === undefined ? {} : { val_accuracy_hard: valHard };
           if (m.temperature) values.temperature = m.temperature.data[0];
           if (Object.keys(values).length) ctx.metric(report.epoch, values, 'hard');
           setTemperature(report.epoch);
@@ -212,7 +214,8 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
         trainable_parameters: trainable,
         ...Object.fromEntries(activity.map((a) => [`active_${a.layer}`, a.fraction])),
         ...Object.fromEntries(gates.flatMap((g) => [[`gate_open_${g.layer}`, g.openRotated], [`gates_off_for_rotated_${g.layer}`, g.offForRotated]])),
-        ...(last ? { train_loss: last.train.loss, ...(last.validation ? { val_accuracy_soft: last.validation.accuracy } : {}), epochs: summary!.epochs.length, steps: summary!.steps, steps_per_s: summary!.stepsPerSecond } : {}),
+        ...(last ? { train_loss: last.train.loss, ...(last.validation ? { val_accuracy_soft: last.validation.accuracy } : {}),
+          ...(valHard !== undefined ? { val_accuracy_hard: valHard } : {}), epochs: summary!.epochs.length, steps: summary!.steps, steps_per_s: summary!.stepsPerSecond } : {}),
         ...(m.temperature ? { final_temperature: m.temperature.data[0] } : {}),
       },
       result: {
