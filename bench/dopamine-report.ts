@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { mean, variance } from '../kernel/core/stats';
 import type { XYTrace } from '../kernel/protocol/types';
+import type { GateLayerReport } from '../kernel/models/gating/report';
 import { printTable, writeResults, type Row } from './_table';
 
 interface Trial {
@@ -22,7 +23,7 @@ interface Trial {
   seed: number;
   dir: string;
   metrics: Record<string, number>;
-  gates: { layer: string; units: number; openRotated: number; openUpright: number; firesUpright: number; offForRotated: number; offUnits: number[]; gain: { min: number; mean: number; max: number } }[];
+  gates: GateLayerReport[];
 }
 
 const order = ['frozen', 'dopamine', 'lora', 'bias'];
@@ -74,18 +75,21 @@ function gateTable(trials: Trial[]): Row[] {
   const layers = ds[0]?.gates.map((g) => g.layer) ?? [];
   return layers.map((layer) => {
     const gs = ds.map((t) => t.gates.find((g) => g.layer === layer)!);
+    const both = (r: (g: GateLayerReport) => number, u: (g: GateLayerReport) => number) => `${pm(gs.map(r), 100, 1)} / ${pm(gs.map(u), 100, 1)}`;
     return {
       layer: `${layer} (${gs[0].units} units)`,
-      'open, rotated': pm(gs.map((g) => g.openRotated), 1, 3),
-      'open, upright': pm(gs.map((g) => g.openUpright), 1, 3),
-      'fires, upright': pm(gs.map((g) => g.firesUpright), 1, 3),
-      'off for rotated, fire upright (units)': pm(gs.map((g) => g.offForRotated), 1, 1),
-      'gain γ (min … max)': `${Math.min(...gs.map((g) => g.gain.min)).toFixed(2)} … ${Math.max(...gs.map((g) => g.gain.max)).toFixed(2)}`,
+      'fires % (rot / up)': both((g) => g.firesRotated, (g) => g.firesUpright),
+      'passed % (rot / up)': both((g) => g.activeRotated, (g) => g.activeUpright),
+      'shut while firing % (rot / up)': both((g) => g.shutRotated, (g) => g.shutUpright),
+      'units off for rotated, firing upright': pm(gs.map((g) => g.offForRotated), 1, 1),
+      'their upright pass %': pm(gs.map((g) => g.offActiveUpright), 100, 1),
+      'γ (min … max)': `${Math.min(...gs.map((g) => g.gain.min)).toFixed(2)} … ${Math.max(...gs.map((g) => g.gain.max)).toFixed(2)}`,
+      'τ (min … max)': `${Math.min(...gs.map((g) => g.threshold.min)).toFixed(2)} … ${Math.max(...gs.map((g) => g.threshold.max)).toFixed(2)}`,
     };
   });
 }
 
-/** One panel per layer: units by upright firing, with their gate-open fractions. */
+/** One panel per layer: units by upright firing, with how often their gate passes them. */
 function chart(trace: XYTrace): string {
   const layers = [...new Set(trace.series.map((s) => s.name.split(' ')[0]))];
   const [PW, H, L, T, B, GAP] = [420, 330, 50, 40, 50, 30];
@@ -129,7 +133,7 @@ function main(): void {
   fs.writeFileSync(path.join(sweepDir, 'dopamine-report.json'), JSON.stringify(report, null, 2) + '\n');
   writeResults('dopamine-report', report);
   if (trace) {
-    const svg = chart({ ...trace, title: `Dopamine gates, seed ${first.seed}: how often each unit fires (upright) and its gate is open` });
+    const svg = chart({ ...trace, title: `Dopamine gates, seed ${first.seed}: how often each unit fires (upright digits) and is passed by its gate` });
     fs.writeFileSync(path.join(sweepDir, 'dopamine-gates.svg'), svg);
     fs.writeFileSync(path.resolve(__dirname, '..', '..', 'bench', 'results', 'dopamine-gates.svg'), svg);
     console.log('wrote bench/results/dopamine-gates.svg');

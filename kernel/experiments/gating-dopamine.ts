@@ -192,7 +192,7 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
       const summary = report.summarize(records);
       gates = summary.layers;
       ctx.trace('gate-states', summary.trace);
-      for (const g of gates) ctx.log(`${g.layer}: gate open for ${pct(g.openRotated)} of unit × rotated digit, ${pct(g.openUpright)} upright; ${g.offForRotated} units off for rotated digits that fire for upright ones; γ ${g.gain.min.toFixed(3)}…${g.gain.max.toFixed(3)}`);
+      for (const g of gates) ctx.log(`${g.layer}: the gate passes ${pct(g.activeRotated)} of unit × rotated digit (the unit fires on ${pct(g.firesRotated)}), ${pct(g.activeUpright)} upright (${pct(g.firesUpright)}); ${g.offForRotated} units off for rotated digits that fire for upright ones; γ ${g.gain.min.toFixed(3)}…${g.gain.max.toFixed(3)}`);
     }
 
     const activity = gates.length ? gates.map((g) => ({ layer: g.layer, fraction: g.activeRotated })) : await layerActivity(subject().model, imageSlice(test.rotated, allTest), m.layerIds, { exec });
@@ -213,7 +213,7 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
         soft_hard_gap: soft.accuracy - rotated.accuracy,
         trainable_parameters: trainable,
         ...Object.fromEntries(activity.map((a) => [`active_${a.layer}`, a.fraction])),
-        ...Object.fromEntries(gates.flatMap((g) => [[`gate_open_${g.layer}`, g.openRotated], [`gates_off_for_rotated_${g.layer}`, g.offForRotated]])),
+        ...Object.fromEntries(gates.flatMap((g) => [[`gated_off_${g.layer}`, g.shutRotated], [`units_off_for_rotated_${g.layer}`, g.offForRotated]])),
         ...(last ? { train_loss: last.train.loss, ...(last.validation ? { val_accuracy_soft: last.validation.accuracy } : {}),
           ...(valHard !== undefined ? { val_accuracy_hard: valHard } : {}), epochs: summary!.epochs.length, steps: summary!.steps, steps_per_s: summary!.stepsPerSecond } : {}),
         ...(m.temperature ? { final_temperature: m.temperature.data[0] } : {}),

@@ -36,16 +36,22 @@ export const ON_FIRES = 0.25;
 export interface GateLayerReport {
   layer: string;
   units: number;
-  /** Mean over units and digits: the gate open (h > τ), the unit firing (h > 0). */
-  openRotated: number;
-  openUpright: number;
+  /** Means over units and test digits (rotated; the same digits upright) of: the unit fires, h > 0; */
   firesRotated: number;
   firesUpright: number;
-  /** Mean over units and rotated digits of 1[h > 0 and h > τ]: the unit's output is not zero (γ may be negative). */
+  /** the gate passes it, h > 0 and h > τ (its output is not zero; γ may be negative); */
   activeRotated: number;
-  /** Units turned off for rotated digits that fire for upright ones (OFF_OPEN, ON_FIRES), and the first few of them by upright firing. */
+  activeUpright: number;
+  /** it fires and the gate turns it off, 0 < h ≤ τ; */
+  shutRotated: number;
+  shutUpright: number;
+  /** the gate is open, h > τ (also where h = 0 passes nothing, when τ < 0). */
+  openRotated: number;
+  openUpright: number;
+  /** Units turned off for rotated digits that fire for upright ones (OFF_OPEN, ON_FIRES), the first few by upright firing, and how often the gate passes them for upright digits. */
   offForRotated: number;
   offUnits: number[];
+  offActiveUpright: number;
   gain: { min: number; mean: number; max: number };
   threshold: { min: number; mean: number; max: number };
 }
@@ -68,22 +74,28 @@ export async function gateReport(m: TunedModel, dims: Parameters<typeof tunedAtt
 function layerReport(r: AttributionRecord): GateLayerReport {
   const q = r.quantities!;
   const off = [...q.open.keys()].filter((u) => q.open[u] < OFF_OPEN && q.upright_fires[u] >= ON_FIRES).sort((a, b) => q.upright_fires[b] - q.upright_fires[a] || a - b);
+  const active = (fires: number[], shut: number[]) => fires.map((f, u) => f - shut[u]);
+  const upActive = active(q.upright_fires, q.upright_shut);
   return {
     layer: r.layer,
     units: r.units,
-    openRotated: mean(q.open),
-    openUpright: mean(q.upright_open),
     firesRotated: mean(q.fires),
     firesUpright: mean(q.upright_fires),
-    activeRotated: mean(q.fires) - mean(q.shut),
+    activeRotated: mean(active(q.fires, q.shut)),
+    activeUpright: mean(upActive),
+    shutRotated: mean(q.shut),
+    shutUpright: mean(q.upright_shut),
+    openRotated: mean(q.open),
+    openUpright: mean(q.upright_open),
     offForRotated: off.length,
     offUnits: off.slice(0, 16),
+    offActiveUpright: off.length ? mean(off.map((u) => upActive[u])) : 0,
     gain: range(q.gain),
     threshold: range(q.threshold),
   };
 }
 
-/** Per layer, units sorted by how often they fire for upright digits: that, and how often their gate is open for rotated and for upright ones. */
+/** Per layer, units sorted by how often they fire for upright digits: that, and how often the gate passes them (fires and above τ) for upright and for rotated digits. */
 function gateTrace(records: AttributionRecord[]): XYTrace {
   const series = records.flatMap((r) => {
     const q = r.quantities!;
@@ -92,8 +104,8 @@ function gateTrace(records: AttributionRecord[]): XYTrace {
     const pick = (v: number[]) => order.map((u) => v[u]);
     return [
       { name: `${r.layer} fires (upright)`, x, y: pick(q.upright_fires) },
-      { name: `${r.layer} gate open (upright)`, x, y: pick(q.upright_open) },
-      { name: `${r.layer} gate open (rotated)`, x, y: pick(q.open) },
+      { name: `${r.layer} passed (upright)`, x, y: pick(q.upright_fires.map((f, u) => f - q.upright_shut[u])) },
+      { name: `${r.layer} passed (rotated)`, x, y: pick(q.fires.map((f, u) => f - q.shut[u])) },
     ];
   });
   return { type: 'xy', title: 'Dopamine gates per unit (units by how often they fire for upright digits)', xLabel: 'unit, by upright firing', yLabel: 'fraction of test digits', series };

@@ -59,7 +59,7 @@ describe('gating.dopamine: tuning a frozen foundation MLP', function () {
     ['bias', "every Linear's bias", /^base\.(hidden\[\d\]|output)\.bias$/],
   ];
   for (const [method, what, trains] of trainedBy) {
-    it(`${method}: tuning changes ${what} and nothing else; the frozen base's bytes stay as saved`, async () => {
+    it(`${method}: tuning changes ${what}${trains ? ' and nothing else' : ''}; the frozen base's bytes stay as saved`, async () => {
       const b = base();
       const m = tuneBase(loadBase(b.basePath, b.info, new Rng(0)), method, options, new Rng(2));
       const saved = fs.readFileSync(`${b.basePath}.bin`);
@@ -125,12 +125,15 @@ describe('gating.dopamine: tuning a frozen foundation MLP', function () {
       tuned = lastJsonLine(r.stdout);
     });
 
-    it('a tuning run finds the newest base in a folder of runs, trains 2 parameters per hidden unit and stores the gate records', () => {
+    it('a tuning run finds the newest base in a folder of runs, trains 2 parameters per hidden unit with T on its schedule, and stores the gate records', () => {
       assert.strictEqual(tuned.status, 'completed', tuned.error);
       assert.strictEqual(tuned.result.base.run, path.basename(baseRun));
       assert.strictEqual(tuned.metrics.trainable_parameters, 2 * (24 + 16));
       assert.deepStrictEqual(tuned.result.attribution, ['artifacts/attribution/hidden0.dopamine.gate.json', 'artifacts/attribution/hidden1.dopamine.gate.json']);
-      for (const k of ['rotated_accuracy', 'upright_accuracy', 'frozen_rotated_accuracy', 'soft_hard_gap', 'active_hidden0', 'active_hidden1', 'gate_open_hidden0']) assert.ok(Number.isFinite(tuned.metrics[k]), k);
+      for (const k of ['rotated_accuracy', 'upright_accuracy', 'frozen_rotated_accuracy', 'soft_hard_gap', 'active_hidden0', 'active_hidden1', 'gated_off_hidden0']) assert.ok(Number.isFinite(tuned.metrics[k]), k);
+      const metrics = fs.readFileSync(path.join(runs, 'tuned', tuned.id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const temperatures = metrics.filter((m) => m.series === 'hard').map((m) => Math.fround(m.values.temperature));
+      assert.deepStrictEqual(temperatures, [1, Math.fround(0.05)], 'each epoch trained at its temperature');
       const record = JSON.parse(fs.readFileSync(path.join(runs, 'tuned', tuned.id, 'artifacts', 'attribution', 'hidden0.dopamine.gate.json'), 'utf8'));
       assert.strictEqual(record.items, 200);
       assert.deepStrictEqual(Object.keys(record.quantities).sort(), ['fires', 'gain', 'open', 'output', 'shut', 'threshold', 'upright_fires', 'upright_open', 'upright_shut']);
