@@ -145,6 +145,7 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
     const validation = split.validation.length ? () => byteBatches(tuning, split.validation, 1000) : undefined;
     let summary: Awaited<ReturnType<typeof train>> | undefined;
     let valHard: number | undefined;
+    const trainedAt: number[] = []; // T of each epoch (1-based), so the soft test uses the T of the parameters it tests
     if (spec.method !== 'frozen') {
       setTemperature(0);
       const shuffle = ctx.rng.fork('shuffle');
@@ -162,12 +163,13 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
           // The hard model (inference) on the validation digits, at the temperature this epoch trained with.
           if (validation) valHard = (await evaluate(hard, validation(), ctx)).accuracy;
           const values: Record<string, number> = valHard === undefined ? {} : { val_accuracy_hard: valHard };
-          if (m.temperature) values.temperature = m.temperature.data[0];
+          if (m.temperature) values.temperature = trainedAt[report.epoch] = m.temperature.data[0];
           if (Object.keys(values).length) ctx.metric(report.epoch, values, 'hard');
           setTemperature(report.epoch);
         },
       });
-      if (m.temperature) setTemperature(spec.train.epochs - 1); // the last epoch's T, for the soft test below (also after early stopping)
+      const kept = spec.train.earlyStopping?.restoreBest ? summary.bestEpoch : summary.epochs.length;
+      if (m.temperature) m.temperature.set([trainedAt[kept]]);
     } else if (spec.train.checkpoints) saveCheckpoint(ctx.artifactPath('checkpoint-last'), state, { epoch: 0 });
 
     // (5) Test: the hard model upright and rotated, the soft one rotated.
@@ -189,9 +191,9 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
         gateFiles.push(`artifacts/attribution/${path.basename(writeRecord(ctx.artifactPath('attribution'), record))}`);
         records.push(record);
       }
-      const summary = report.summarize(records);
-      gates = summary.layers;
-      ctx.trace('gate-states', summary.trace);
+      const summarized = report.summarize(records);
+      gates = summarized.layers;
+      ctx.trace('gate-states', summarized.trace);
       for (const g of gates) ctx.log(`${g.layer}: the gate passes ${pct(g.activeRotated)} of unit × rotated digit (the unit fires on ${pct(g.firesRotated)}), ${pct(g.activeUpright)} upright (${pct(g.firesUpright)}); ${g.offForRotated} units off for rotated digits that fire for upright ones; γ ${g.gain.min.toFixed(3)}…${g.gain.max.toFixed(3)}`);
     }
 
@@ -214,8 +216,9 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
         trainable_parameters: trainable,
         ...Object.fromEntries(activity.map((a) => [`active_${a.layer}`, a.fraction])),
         ...Object.fromEntries(gates.flatMap((g) => [[`gated_off_${g.layer}`, g.shutRotated], [`units_off_for_rotated_${g.layer}`, g.offForRotated]])),
-        ...(last ? { train_loss: last.train.loss, ...(last.validation ? { val_accuracy_soft: last.validation.accuracy } : {}),
-          ...(valHard !== undefined ? { val_accuracy_hard: valHard } : {}), epochs: summary!.epochs.length, steps: summary!.steps, steps_per_s: summary!.stepsPerSecond } : {}),
+        ...(last ? { train_loss: last.train.loss, epochs: summary!.epochs.length, steps: summary!.steps, steps_per_s: summary!.stepsPerSecond } : {}),
+        ...(last?.validation ? { val_accuracy_soft: last.validation.accuracy } : {}),
+        ...(valHard !== undefined ? { val_accuracy_hard: valHard } : {}),
         ...(m.temperature ? { final_temperature: m.temperature.data[0] } : {}),
       },
       result: {

@@ -28,9 +28,9 @@ export interface TemperatureSchedule {
   shape: 'exponential' | 'linear' | 'constant';
 }
 
-/** The soft gate's temperature in epoch `epoch` (0-based) of `epochs`: `start` in the first, `end` in the last. */
+/** The soft gate's temperature in epoch `epoch` (0-based) of `epochs`: `start` in the first, `end` in the last (and after). */
 export function temperatureAt(epoch: number, epochs: number, s: TemperatureSchedule): number {
-  const t = epochs > 1 ? epoch / (epochs - 1) : 1;
+  const t = epochs > 1 ? Math.min(1, Math.max(0, epoch / (epochs - 1))) : 1;
   if (s.shape === 'constant') return s.start;
   if (s.shape === 'linear') return s.start + (s.end - s.start) * t;
   return s.start * (s.end / s.start) ** t;

@@ -157,11 +157,11 @@ describe('gating.dopamine: tuning a frozen foundation MLP', function () {
     const truncate = (dir: string) => fs.truncateSync(path.join(dir, 'base.bin'), 100);
     const checkpointAsBase = (dir: string) => fs.copyFileSync(path.join(baseRun, 'artifacts', 'checkpoint-last.json'), path.join(dir, 'base.json'));
     const cases: [string, () => string[], RegExp][] = [
-      ['no such path', () => at(path.join(runs, 'nowhere')), /base: .*nowhere: no such file or folder/],
-      ['a folder without a base', () => at(fs.mkdtempSync(path.join(runs, 'empty-'))), /base: .* holds no artifacts\/base\.json, nor a completed run folder/],
-      ['another data set than the base\'s', () => [...at(baseRun), '--set', 'data.name=fashion-mnist'], /base: .*was pretrained on mnist, but data\.name is fashion-mnist/],
-      ['a truncated base.bin', () => at(damaged('truncated', truncate)), /base: .*base\.bin: base\.hidden\[0\]\.weight: truncated/],
-      ['a checkpoint that is not a base', () => at(damaged('not-a-base', checkpointAsBase)), /base: .* is not a gating\.foundation base/],
+      ['no such path', () => at(path.join(runs, 'nowhere')), /base: \S*nowhere: no such file or folder/],
+      ['a folder without a base', () => at(fs.mkdtempSync(path.join(runs, 'empty-'))), /base: \S* holds no artifacts\/base\.json, nor a completed run folder/],
+      ['another data set than the base\'s', () => [...at(baseRun), '--set', 'data.name=fashion-mnist'], /base: \S*base\.json was pretrained on mnist, but data\.name is fashion-mnist/],
+      ['a truncated base.bin', () => at(damaged('truncated', truncate)), /base: \S*base\.bin: base\.hidden\[0\]\.weight: truncated/],
+      ['a checkpoint that is not a base', () => at(damaged('not-a-base', checkpointAsBase)), /base: \S*base\.json is not a gating\.foundation base/],
     ];
     for (const [name, sets, message] of cases) {
       it(name, () => {
@@ -172,6 +172,14 @@ describe('gating.dopamine: tuning a frozen foundation MLP', function () {
         assert.deepStrictEqual(fs.readdirSync(out), []);
       });
     }
+
+    it('a base named in the spec file is located at its line', () => {
+      const file = path.join(runs, 'nowhere.neurite.yaml');
+      fs.writeFileSync(file, 'kind: gating.dopamine\nmethod: lora\nbase: ./nowhere\n');
+      const r = cli(['run', file, '--out', tempDir('neurite-dopamine-bad-')]);
+      assert.strictEqual(r.code, 2, r.stderr);
+      assert.match(r.stderr, /base: \S*nowhere: no such file or folder .* \(line 3, column 7\)/);
+    });
 
     /** A copy of the base's files in a folder of its own, damaged by `harm`: returns the copy's base.json. */
     function damaged(name: string, harm: (dir: string) => void): string {
