@@ -55,7 +55,7 @@ function neurite(sample: string, seed: number, overrides: string[]): Timing {
   if (sample.includes('cuba')) {
     stats = { rateHz: b.rateMonitors.find((m) => m.name === 'P')!.total / 4000 / (spec.durationMs / 1000), synapses: b.projections.reduce((s, p) => s + p.projection.size, 0) };
   } else {
-    const w = b.projections[0].projection.w;
+    const w = b.projections[0].projection.weights();
     const wMax = spec.projections[0].plasticity.wMax;
     const h = histogram(w.map((x) => x / wMax), 0, 1, 20);
     stats = { outputSpikes: b.rateMonitors.find((m) => m.name === 'out')!.total, meanWOverWmax: w.reduce((s, x) => s + x, 0) / w.length / wMax, fracAboveHalf: h.slice(10).reduce((s, x) => s + x, 0) / w.length };

@@ -88,7 +88,7 @@ export function trainWord(word: number, p: SpatialParams, teacherMs = p.training
   const learn1 = plastic('learn-1', injOnes, outExc, 'exc');
   const learn0 = plastic('learn-0', injZeros, outInh, 'inh');
   net.run(steps(t.durationMs, dt));
-  return { w1: Float64Array.from(learn1.w), w0: Float64Array.from(learn0.w) };
+  return { w1: Float64Array.from(learn1.weights()), w0: Float64Array.from(learn0.weights()) };
 }
 
 /** The test network for fixed weights; `count(word, h)` is the output's spike count for a word. */
