@@ -70,14 +70,17 @@ def use_standalone(threads):
     brian2.device.insert_code('before_end', _PEAK_RSS)
 
 
-def run_standalone(directory, seed):
-    """Generate, compile (make, incremental in a kept directory) and run the project.
+def run_standalone(directory, seed, run=True):
+    """Generate, compile (make, incremental in a kept directory) and run the project (with
+    run=False only generate and compile: returns the compile and setup seconds).
     Returns the simulation loop's wall and CPU seconds, Brian2's own _last_run_time (wall with
     OpenMP, CPU without), the compilation (make) apart, everything else (code generation, make,
     the binary's set-up and writing results) as setup, and the binary's peak RSS."""
     t0 = time.perf_counter()
-    brian2.device.build(directory=directory, compile=True, run=True, with_output=False, run_args=[str(seed)])
+    brian2.device.build(directory=directory, compile=True, run=run, with_output=False, run_args=[str(seed)])
     total = time.perf_counter() - t0
+    if not run:
+        return {'compileSeconds': brian2.device.timers['compile']['make'], 'setupSeconds': total}
     with open(os.path.join(directory, 'results', 'sim_seconds.txt')) as f:
         wall, cpu = (float(x) for x in f.read().split())
     with open(os.path.join(directory, 'results', 'peak_rss_kb.txt')) as f:

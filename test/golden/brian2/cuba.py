@@ -2,10 +2,10 @@
 neurons with exponential currents, 3200 excitatory and 800 inhibitory, p = 0.02, 1 s. The
 network is chaotic, so the golden is the mean rate (and its spread) over several seeds.
 Run: /usr/bin/python3 test/golden/brian2/cuba.py [--seeds K]
-     --time SEED [--n N] [--duration S] [--standalone DIR --threads T]: one timed run, prints
+     --time SEED [--n N] [--duration S] [--standalone DIR --threads T] [--warm]: one timed run, prints
      {"seconds": …, "rateHz": …} (the benchmark uses this). N neurons keep 80 synapses each on
      average (p = 80/N, as Brian2's speed tests scale CUBA); cython runtime with a warm cache, or
-     C++ standalone built in DIR with T OpenMP threads."""
+     C++ standalone built in DIR with T OpenMP threads. --warm: only generate, compile and load."""
 import argparse
 import json
 import time
@@ -17,8 +17,8 @@ P = dict(N=4000, NE=3200, p=0.02, taum_ms=20.0, taue_ms=5.0, taui_ms=10.0, Vt_mV
          El_mV=-49.0, tref_ms=5.0, we_mV=60 * 0.27 / 10, wi_mV=-20 * 4.5 / 10)
 
 
-def simulate(k, duration_s=1.0, n=P['N'], standalone=None):
-    ne, p = int(0.8 * n), (P['p'] if n == P['N'] else 80 / n)
+def simulate(k, duration_s=1.0, n=P['N'], standalone=None, warm=False):
+    ne, p = int(0.8 * n), 80 / n  # (80 / 4000 is P['p'])
     if standalone is None:
         seed(k)  # (standalone takes the seed on the command line)
     defaultclock.dt = 0.1 * ms
@@ -38,11 +38,15 @@ def simulate(k, duration_s=1.0, n=P['N'], standalone=None):
     net = Network(G, Ce, Ci, mon)
     if standalone is not None:
         net.run(duration_s * second)  # recorded into the project, run by the binary
-        out = run_standalone(standalone, k)
+        out = run_standalone(standalone, k, run=not warm)
+        if warm:
+            return out
     else:
         t0 = time.perf_counter()
         net.run(0 * ms)  # code generation and loading the compiled (cached) code, kept out of the timing
         setup = time.perf_counter() - t0
+        if warm:
+            return {'setupSeconds': setup}
         t0, c0 = time.perf_counter(), time.process_time()
         net.run(duration_s * second)
         out = {'seconds': time.perf_counter() - t0, 'cpuSeconds': time.process_time() - c0, 'setupSeconds': setup}
@@ -57,12 +61,13 @@ if __name__ == '__main__':
     ap.add_argument('--duration', type=float, default=1.0)
     ap.add_argument('--standalone', default=None)
     ap.add_argument('--threads', type=int, default=0)
+    ap.add_argument('--warm', action='store_true', help='with --time: only generate, compile and load the code')
     a = ap.parse_args()
     if a.standalone is not None:
         use_standalone(a.threads)
     else:
         prefs.codegen.target = 'cython'
     if a.time is not None:
-        print(json.dumps(simulate(a.time, a.duration, a.n, a.standalone)))
+        print(json.dumps(simulate(a.time, a.duration, a.n, a.standalone, a.warm)))
     else:
         write('cuba.json', {'params': P, 'durationS': 1.0, 'runs': [simulate(k) for k in range(a.seeds)]})

@@ -3,10 +3,11 @@
 The inputs are random, so the golden is statistical: for each of several seeds, the output
 rate in 10 s bins and the final histogram of w/gmax (20 bins).
 Run: /usr/bin/python3 test/golden/brian2/stdp_song2000.py [--seeds K] [--duration S]
-     --time SEED [--inputs FILE] [--standalone DIR --threads T]: one timed run, prints
+     --time SEED [--inputs FILE] [--standalone DIR --threads T] [--warm]: one timed run, prints
      {"seconds": …, …} (the benchmark uses this): cython runtime with a warm cache, or C++
      standalone built in DIR with T OpenMP threads; with --inputs, the Poisson group is replaced by
-     a SpikeGeneratorGroup playing the given spikes (int32 pairs step, input index)."""
+     a SpikeGeneratorGroup playing the given spikes (int32 pairs step, input index). --warm: only
+     generate, compile and load the code."""
 import argparse
 import json
 import time
@@ -20,7 +21,7 @@ P = dict(N=1000, taum_ms=10.0, taupre_ms=20.0, taupost_ms=20.0, Ee_mV=0.0, vt_mV
          El_mV=-74.0, taue_ms=5.0, F_Hz=15.0, gmax=0.01, dApre=0.01)
 
 
-def simulate(k, duration_s, inputs=None, standalone=None):
+def simulate(k, duration_s, inputs=None, standalone=None, warm=False):
     if standalone is None:
         seed(k)  # (standalone takes the seed on the command line)
     defaultclock.dt = 0.1 * ms
@@ -54,11 +55,15 @@ def simulate(k, duration_s, inputs=None, standalone=None):
     net = Network(inp, neurons, S, out)
     if standalone is not None:
         net.run(duration_s * second)  # recorded into the project, run by the binary
-        timing = run_standalone(standalone, k)
+        timing = run_standalone(standalone, k, run=not warm)
+        if warm:
+            return timing
     else:
         t0 = time.perf_counter()
         net.run(0 * ms)  # code generation and loading the compiled (cached) code, kept out of the timing
         setup = time.perf_counter() - t0
+        if warm:
+            return {'setupSeconds': setup}
         t0, c0 = time.perf_counter(), time.process_time()
         net.run(duration_s * second)
         timing = {'seconds': time.perf_counter() - t0, 'cpuSeconds': time.process_time() - c0, 'setupSeconds': setup, 'peakRssMB': peak_rss_mb()}
@@ -78,13 +83,14 @@ if __name__ == '__main__':
     ap.add_argument('--inputs', default=None)
     ap.add_argument('--standalone', default=None)
     ap.add_argument('--threads', type=int, default=0)
+    ap.add_argument('--warm', action='store_true', help='with --time: only generate, compile and load the code')
     a = ap.parse_args()
     if a.standalone is not None:
         use_standalone(a.threads)
     else:
         prefs.codegen.target = 'cython'
     if a.time is not None:
-        print(json.dumps(simulate(a.time, a.duration, a.inputs, a.standalone)))
+        print(json.dumps(simulate(a.time, a.duration, a.inputs, a.standalone, a.warm)))
     else:
         runs = [simulate(k, a.duration) for k in range(a.seeds)]
         write('stdp_song2000.json', {'params': P, 'durationS': a.duration, 'binS': 10, 'runs': runs})
