@@ -241,14 +241,14 @@ describe('spiking engine', () => {
     assert.strictEqual(searchScale((h) => (h >= 2.5 ? 2 : 0), o).h, undefined); // 0 → 2 spikes: no scale gives exactly one
   });
 
-  it('the LIF-exp WebAssembly SIMD loop gives bit-identical spikes and voltages to the JavaScript loop (odd size, refractoriness, recurrence)', () => {
+  it('the LIF-exp WebAssembly SIMD loops give bit-identical spikes and voltages to the JavaScript loops (odd size, refractoriness, recurrence; varied and uniform drive)', () => {
     const p = { tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, vRestMv: -49, vResetMv: -60, vThreshMv: -50, tRefMs: 5 };
-    const run = (simd: boolean) => {
+    const run = (simd: boolean, drive: (i: number) => number) => {
       const net = new Network(0.1);
       const pop = net.addPopulation('P', createLifExp(501, p, 0.1, undefined, simd));
       const init = new Rng(3);
       pop.group.set('v', Array.from({ length: 501 }, () => -60 + 10 * init.float()));
-      pop.group.set('drive', Array.from({ length: 501 }, (_, i) => (i % 7) * 0.1));
+      pop.group.set('drive', Array.from({ length: 501 }, (_, i) => drive(i)));
       const rec = (range: { start: number; end: number }, seed: number) => connect({ type: 'random', p: 0.1, allowSelf: true }, 501, range, { start: 0, end: 501 }, true, new Rng(seed));
       const e = rec({ start: 0, end: 400 }, 1), i = rec({ start: 400, end: 501 }, 2);
       net.addProjection(new Projection('e', pop, pop, 'exc', e, new Float64Array(e.target.length).fill(1.62), 0));
@@ -257,10 +257,12 @@ describe('spiking engine', () => {
       net.run(5000);
       return { spikes: mon.spikes(), v: Array.from({ length: 501 }, (_, k) => pop.group.get('v', k)) };
     };
-    const js = run(false), simd = run(true);
-    assert.ok(js.spikes.steps.length > 1000);
-    assert.deepStrictEqual(simd.spikes, js.spikes);
-    assert.deepStrictEqual(simd.v, js.v);
+    for (const drive of [(i: number) => (i % 7) * 0.1, () => 0.3]) {
+      const js = run(false, drive), simd = run(true, drive);
+      assert.ok(js.spikes.steps.length > 1000);
+      assert.deepStrictEqual(simd.spikes, js.spikes);
+      assert.deepStrictEqual(simd.v, js.v);
+    }
   });
 
   it('a projection given one weight transmits exactly what one weight per synapse would (same spikes, same voltages)', () => {
