@@ -52,8 +52,8 @@ function stdpSpec(inputs?: string) {
 }
 
 /** The same case, small and short: V8 optimises the loops the measured run will use. */
-function warmUp(a: Args): number {
-  const spec = a.case === 'cuba' ? cubaSpec(Math.min(a.n!, 4000), 500) : { ...stdpSpec(a.inputs), durationMs: 2000 };
+function warmUp(a: Args, stdp?: ReturnType<typeof stdpSpec>): number {
+  const spec = a.case === 'cuba' ? cubaSpec(Math.min(a.n!, 4000), 500) : { ...stdp!, durationMs: 2000 };
   const t0 = performance.now();
   const b = buildNetwork(spec, new Rng(a.seed + 1e6));
   b.net.run(Math.round(spec.durationMs / spec.dtMs));
@@ -61,8 +61,9 @@ function warmUp(a: Args): number {
 }
 
 function main(a: Args) {
-  const warmupSeconds = warmUp(a);
-  const spec = a.case === 'cuba' ? cubaSpec(a.n!, a.durationMs!) : stdpSpec(a.inputs);
+  const stdp = a.case === 'stdp' ? stdpSpec(a.inputs) : undefined;
+  const warmupSeconds = warmUp(a, stdp);
+  const spec = stdp ?? cubaSpec(a.n!, a.durationMs!);
   const t0 = performance.now();
   const b = buildNetwork(spec, new Rng(a.seed));
   const setupSeconds = (performance.now() - t0) / 1000;
