@@ -221,13 +221,13 @@ printTable('Peak resident memory (MB, the largest over rounds; standalone: the b
 printTable('Statistics each side produced (means over rounds)', statistics);
 
 const scaling = results.filter((r) => String(r.case).startsWith('cuba-'));
-const perSimSecond = (r: Record<string, unknown>, who: string) => (r.median as Record<string, { seconds: number }>)[who].seconds / (r.simulatedSeconds as number);
+const perSimSecond = (r: Record<string, unknown>, who: string, k: 'seconds' | 'cpuSeconds') => (r.median as Record<string, Record<string, number>>)[who][k] / (r.simulatedSeconds as number);
 const scalingRows: Row[] = scaling.map((r, k) => {
-  const b = r.fastestByWall as string;
-  const grow = (who: string) => (k === 0 ? '' : `×${(perSimSecond(r, who) / perSimSecond(scaling[k - 1], who)).toFixed(1)}`);
-  return { neurons: (r.neurons as number).toLocaleString('en'), 'Neurite s per simulated s': `${perSimSecond(r, 'neurite').toPrecision(3)} ${grow('neurite')}`, 'Brian2 fastest s per simulated s': `${perSimSecond(r, b).toPrecision(3)} ${grow(b)} (${b})` };
+  const cell = (who: string, key: 'seconds' | 'cpuSeconds') => `${perSimSecond(r, who, key).toPrecision(3)}${k === 0 ? '' : ` ×${(perSimSecond(r, who, key) / perSimSecond(scaling[k - 1], who, key)).toFixed(1)}`}`;
+  const wallB = r.fastestByWall as string, cpuB = r.leastCpu as string;
+  return { neurons: (r.neurons as number).toLocaleString('en'), 'Neurite wall': cell('neurite', 'seconds'), [`Brian2 wall (fastest)`]: `${cell(wallB, 'seconds')} ${wallB}`, 'Neurite CPU': cell('neurite', 'cpuSeconds'), 'Brian2 CPU (least)': `${cell(cpuB, 'cpuSeconds')} ${cpuB}` };
 });
-printTable('CUBA scaling: seconds per simulated second, and growth from the previous size (10× the neurons and synapses)', scalingRows);
+printTable('CUBA scaling: seconds per simulated second (medians), and ×growth from the previous size (10× the neurons and synapses)', scalingRows);
 const minutes = (Date.now() - started) / 60000;
 console.log(`\nbench took ${minutes.toFixed(1)} min`);
 writeResults('spiking', {

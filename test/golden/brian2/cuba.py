@@ -5,19 +5,21 @@ Run: /usr/bin/python3 test/golden/brian2/cuba.py [--seeds K]
      --time SEED [--n N] [--duration S] [--standalone DIR --threads T] [--warm]: one timed run, prints
      {"seconds": …, "rateHz": …} (the benchmark uses this). N neurons keep 80 synapses each on
      average (p = 80/N, as Brian2's speed tests scale CUBA); cython runtime with a warm cache, or
-     C++ standalone built in DIR with T OpenMP threads. --warm: only generate, compile and load."""
+     C++ standalone built in DIR with T OpenMP threads. --warm: only generate, compile and load.
+     --profile: Brian2's own per-code-object times of the run, on stderr."""
 import argparse
 import json
+import sys
 import time
 
 from common import write, peak_rss_mb, use_standalone, run_standalone
-from brian2 import NeuronGroup, Synapses, SpikeMonitor, Network, defaultclock, ms, mV, second, prefs, seed
+from brian2 import NeuronGroup, Synapses, SpikeMonitor, Network, defaultclock, ms, mV, second, prefs, seed, profiling_summary
 
 P = dict(N=4000, NE=3200, p=0.02, taum_ms=20.0, taue_ms=5.0, taui_ms=10.0, Vt_mV=-50.0, Vr_mV=-60.0,
          El_mV=-49.0, tref_ms=5.0, we_mV=60 * 0.27 / 10, wi_mV=-20 * 4.5 / 10)
 
 
-def simulate(k, duration_s=1.0, n=P['N'], standalone=None, warm=False):
+def simulate(k, duration_s=1.0, n=P['N'], standalone=None, warm=False, profile=False):
     t_setup = time.perf_counter()  # set-up: building the model, synapses, code generation, loading
     ne, p = int(0.8 * n), 80 / n  # (80 / 4000 is P['p'])
     if standalone is None:
@@ -38,7 +40,7 @@ def simulate(k, duration_s=1.0, n=P['N'], standalone=None, warm=False):
     mon = SpikeMonitor(G)
     net = Network(G, Ce, Ci, mon)
     if standalone is not None:
-        net.run(duration_s * second)  # recorded into the project, run by the binary
+        net.run(duration_s * second, profile=profile)  # recorded into the project, run by the binary
         out = run_standalone(standalone, k, run=not warm)
         if warm:
             return out
@@ -48,8 +50,10 @@ def simulate(k, duration_s=1.0, n=P['N'], standalone=None, warm=False):
         if warm:
             return {'setupSeconds': setup}
         t0, c0 = time.perf_counter(), time.process_time()
-        net.run(duration_s * second)
+        net.run(duration_s * second, profile=profile)
         out = {'seconds': time.perf_counter() - t0, 'cpuSeconds': time.process_time() - c0, 'setupSeconds': setup}
+    if profile:
+        print(profiling_summary(net), file=sys.stderr)
     return {**out, 'rateHz': mon.num_spikes / n / duration_s, 'synapses': len(Ce) + len(Ci), 'peakRssMB': out.get('peakRssMB', peak_rss_mb())}
 
 
@@ -62,12 +66,13 @@ if __name__ == '__main__':
     ap.add_argument('--standalone', default=None)
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--warm', action='store_true', help='with --time: only generate, compile and load the code')
+    ap.add_argument('--profile', action='store_true', help="with --time: Brian2's per-code-object times, on stderr")
     a = ap.parse_args()
     if a.standalone is not None:
         use_standalone(a.threads)
     else:
         prefs.codegen.target = 'cython'
     if a.time is not None:
-        print(json.dumps(simulate(a.time, a.duration, a.n, a.standalone, a.warm)))
+        print(json.dumps(simulate(a.time, a.duration, a.n, a.standalone, a.warm, a.profile)))
     else:
         write('cuba.json', {'params': P, 'durationS': 1.0, 'runs': [simulate(k) for k in range(a.seeds)]})
