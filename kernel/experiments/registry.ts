@@ -8,6 +8,7 @@ import type { Experiment } from './experiment';
 import { formatIssues, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { conceptShiftExperiment } from './homeostatic-concept-shift';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
 import { networkExperiment } from './spiking-network';
@@ -16,6 +17,7 @@ import { spatialExperiment } from './spiking-spatial-stdp';
 export const experiments: readonly Experiment[] = [
   sdrExperiment,
   mlpExperiment,
+  conceptShiftExperiment,
   networkExperiment,
   spatialExperiment,
   sfqCircuitExperiment,
