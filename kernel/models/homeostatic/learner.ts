@@ -20,13 +20,21 @@
  *     keep = #correct of f(·; W_keep) on the memory,   move = the same for W_move
  *   W itself is untouched by the probe: the simulated weights are values of their own.
  *
+ * The first layer's simulated weights are never formed when the model starts with a Linear
+ * layer (the [80, 784] matrices would cost more than the rest of the probe): with Δ the gradient
+ * at that layer's output for the pending samples X_p (so g₁ = Δᵀ X_p, g_b = Σ_rows Δ), the
+ * memory's pre-activations after a simulated step with rate r are
+ *     X_M (W₁ − r g₁)ᵀ + (b₁ − r g_b) = (X_M W₁ᵀ + b₁) − r ((X_M X_pᵀ) Δ + g_b),
+ * the first term shared by both steps (`lowRank: false` forms the weights instead; tested equal).
+ *
  * Readout: the probe of the last tick (read once, by the wiring, at the next tick) and, after a
  * step, the minibatch's mean loss and number of correct predictions (before the step).
  */
 import type { System } from '../../core/system';
 import { gradients } from '../../dense/autodiff';
 import type { Value } from '../../dense/graph';
-import type { Layer } from '../../dense/layers/layer';
+import { Sequential, type Layer } from '../../dense/layers/layer';
+import { Linear } from '../../dense/layers/linear';
 import { correctCount, softmaxCrossEntropy } from '../../dense/losses';
 import * as o from '../../dense/ops';
 import { makeOptimizer } from '../../dense/optimizers';
@@ -67,8 +75,9 @@ export interface LearnerReadout {
 
 const sgd = makeOptimizer({ kind: 'sgd', lr: 1 }); // the rate comes from the regulator, per step
 
-export function learner(name: string, model: Layer, batchSize: number, start: LearnerState): System<LearnerState, LearnerInput, LearnerReadout> {
+export function learner(name: string, model: Layer, batchSize: number, start: LearnerState, options: { lowRank?: boolean } = {}): System<LearnerState, LearnerInput, LearnerReadout> {
   const params = model.parameters();
+  const split = options.lowRank === false ? undefined : firstLinear(model);
   return {
     name,
     init: () => start,
@@ -95,20 +104,39 @@ export function learner(name: string, model: Layer, batchSize: number, start: Le
 
   function probeAt(s: LearnerState, input: LearnerInput, memory: Memory): Probe {
     const j = input.index;
+    const g = input.eta.graph;
     const bind = (p: Parameter) => s.params.get(p)!;
     const upTo = (v: Value) => (j + 1 === v.shape[0] ? v : o.slice(v, [0], [j + 1], [0]));
-    const z = model.apply(upTo(input.batch.x), bind);
+    const xp = upTo(input.batch.x);
+    // The first layer's output on the pending samples is differentiated as a value of its own when the low-rank path is taken.
+    const z1 = split && split.first.apply(xp, bind);
+    const z = split ? split.rest.apply(z1!, bind) : model.apply(xp, bind);
     const predicted = o.reshape(o.argMax(o.slice(z, [j], [j + 1], [0]), 1, false), []);
     const label = o.reshape(o.slice(input.batch.y, [j], [j + 1], [0]), []);
-    // (j+1)/m · mean over the j+1 samples = (1/m) · their sum
-    const now = params.map(bind);
-    const grads = gradients(softmaxCrossEntropy(z, upTo(input.batch.y)), now, z.graph.scalar((j + 1) / batchSize));
-    const score = (rate: Value) => {
-      const simulated = new Map(params.map((p, i) => [p, o.sub(now[i], o.mul(grads[i], rate))]));
-      return correctCount(model.apply(memory.x, (p) => simulated.get(p)!), memory.y);
+    // (j+1)/m · the mean over the j+1 samples = (1/m) · their sum
+    const trained = split ? split.rest.parameters() : params;
+    const now = trained.map(bind);
+    const grads = gradients(softmaxCrossEntropy(z, upTo(input.batch.y)), split ? [z1!, ...now] : now, g.scalar((j + 1) / batchSize));
+    const restGrads = split ? grads.slice(1) : grads;
+    // Shared by both simulated steps: X_M W₁ᵀ + b₁ and (X_M X_pᵀ) Δ + Σ_rows Δ.
+    const lowRank = split && {
+      h0: split.first.apply(memory.x, bind),
+      correction: o.gemm(o.gemm(memory.x, xp, undefined, { transB: 1 }), grads[0], o.reduceSum(grads[0], [0], true)),
     };
-    const keep = z.graph.scope('keep', () => score(input.eta));
-    const move = z.graph.scope('move', () => score(o.gather(input.candidates, predicted)));
+    const score = (rate: Value) => {
+      const simulated = new Map(trained.map((p, i) => [p, o.sub(now[i], o.mul(restGrads[i], rate))]));
+      const bindSimulated = (p: Parameter) => simulated.get(p)!;
+      const out = lowRank ? split!.rest.apply(o.sub(lowRank.h0, o.mul(lowRank.correction, rate)), bindSimulated) : model.apply(memory.x, bindSimulated);
+      return correctCount(out, memory.y);
+    };
+    const keep = g.scope('keep', () => score(input.eta));
+    const move = g.scope('move', () => score(o.gather(input.candidates, predicted)));
     return { predicted, label, keep, move, decide: memory.decide };
   }
+}
+
+/** A Sequential that starts with a Linear layer with a bias, as that layer and the rest. */
+function firstLinear(model: Layer): { first: Linear; rest: Layer } | undefined {
+  if (!(model instanceof Sequential) || !(model.layers[0] instanceof Linear) || !model.layers[0].bias) return undefined;
+  return { first: model.layers[0], rest: new Sequential(`${model.name}.rest`, model.layers.slice(1)) };
 }
