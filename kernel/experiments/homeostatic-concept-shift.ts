@@ -22,6 +22,7 @@ import { InputError, RunFailure } from '../core/errors';
 import type { Rng } from '../core/rng';
 import { mean } from '../core/stats';
 import { byteBatches, dataSpec, LabelSwapStream, loadData, splitTrainValidation, type ImageSet } from '../data';
+import { datasetEntry } from '../data/registry';
 import { Evaluator } from '../dense/evaluate';
 import { Activation, Sequential, type ActivationKind, type Layer } from '../dense/layers/layer';
 import { Linear } from '../dense/layers/linear';
@@ -39,7 +40,7 @@ import { defineSpec } from './spec';
 
 const scheduleEntry = z.strictObject({
   epoch: z.int().min(1).max(100000).describe('From this epoch on (1 = the first).'),
-  swapsPerEpoch: z.int().min(0).max(1_000_000).describe('Label swaps per epoch from then on.'),
+  swapsPerEpoch: z.int().min(0).max(10000).describe('Label swaps per epoch from then on.'),
 });
 
 export const conceptShiftSpec = defineSpec('homeostatic.concept-shift', {
@@ -73,7 +74,7 @@ export const conceptShiftSpec = defineSpec('homeostatic.concept-shift', {
     .describe('The regulators: random regulation moves with p = ½ at each decision point; the homeostat when its simulated move scores strictly better.'),
   shift: z
     .strictObject({
-      swapsPerEpoch: z.int().min(0).max(1_000_000).default(0).describe('Times per epoch (evenly spaced) that two random classes swap labels, in training and validation alike.'),
+      swapsPerEpoch: z.int().min(0).max(10000).default(0).describe('Times per epoch (evenly spaced) that two random classes swap labels, in training and validation alike.'),
       schedule: z.array(scheduleEntry).min(1).max(10000).optional().describe('A rate that changes over time: from each entry\'s epoch on, its swapsPerEpoch (before the first entry, shift.swapsPerEpoch). Epochs strictly increasing.'),
     })
     .superRefine((s, ctx) => {
@@ -90,6 +91,16 @@ export const conceptShiftSpec = defineSpec('homeostatic.concept-shift', {
     })
     .prefault({})
     .describe('What is streamed while the learners train.'),
+}).superRefine((spec, ctx) => {
+  // Checks across sections, so that a bad spec is refused (exit 2) before any work.
+  const classes = datasetEntry(spec.data.name).classes;
+  spec.regulation.excitatory.forEach((c, i) => {
+    if (c >= classes) ctx.addIssue({ code: 'custom', path: ['regulation', 'excitatory', i], message: `class ${c} does not exist: ${spec.data.name} has classes 0–${classes - 1}` });
+  });
+  spec.shift.schedule?.forEach((e, i) => {
+    if (e.epoch > spec.train.epochs) ctx.addIssue({ code: 'custom', path: ['shift', 'schedule', i, 'epoch'], message: `epoch ${e.epoch} comes after the last one (train.epochs: ${spec.train.epochs})` });
+  });
+  if (spec.data.validation === 0) ctx.addIssue({ code: 'custom', path: ['data', 'validation'], message: 'the records score validation samples: hold some out (e.g. 0.1)' });
 });
 
 export type ConceptShiftSpec = z.infer<typeof conceptShiftSpec>;
@@ -119,7 +130,7 @@ export const conceptShiftExperiment: Experiment<ConceptShiftSpec> = {
     const features = data.train.rows * data.train.cols;
     const rate = swapRate(spec.shift);
     const epochSize = Math.floor(split.train.length / t.batchSize) * t.batchSize;
-    checkSpec(spec, { classes: data.classes, validation: split.validation.length, epochSize, rate });
+    checkData(spec, { validation: split.validation.length, epochSize, rate });
     const stream = new LabelSwapStream({ classes: data.classes, epochSize, swapsPerEpoch: rate, rng: ctx.rng.fork('swaps') });
     const feed = new ConceptShiftFeed(data.train, split.train, { batchSize: t.batchSize, memory: spec.regulation.memory, stream, shuffle: ctx.rng.fork('shuffle'), coins: ctx.rng.fork('coins') });
 
@@ -238,23 +249,17 @@ function mlp(name: string, features: number, classes: number, m: ConceptShiftSpe
   return new Sequential(name, layers);
 }
 
-/** Problems only the data can show; exit 2 before any work. */
-function checkSpec(spec: ConceptShiftSpec, d: { classes: number; validation: number; epochSize: number; rate: (epoch: number) => number }): void {
+/** Problems only the loaded data can show (the run fails before training, saying which). */
+function checkData(spec: ConceptShiftSpec, d: { validation: number; epochSize: number; rate: (epoch: number) => number }): void {
   const problems: string[] = [];
-  spec.regulation.excitatory.forEach((c, i) => {
-    if (c >= d.classes) problems.push(`regulation.excitatory[${i}]: class ${c} does not exist (${d.classes} classes)`);
-  });
-  if (d.validation === 0) problems.push('data.validation: the records score validation samples; hold some out (e.g. 0.1)');
+  if (d.validation === 0) problems.push('data.validation: no validation samples are left to score; hold more out');
   if (d.epochSize === 0) problems.push(`train.batchSize: ${spec.train.batchSize} is more than the training samples`);
   for (let e = 0; e < spec.train.epochs && d.epochSize > 0; e++) {
     if (d.rate(e) > d.epochSize) {
-      problems.push(`shift: ${d.rate(e)} swaps in epoch ${e + 1} is more than its ${d.epochSize} samples`);
+      problems.push(`shift: ${d.rate(e)} swaps in epoch ${e + 1} are more than its ${d.epochSize} samples`);
       break;
     }
   }
-  spec.shift.schedule?.forEach((e, i) => {
-    if (e.epoch > spec.train.epochs) problems.push(`shift.schedule[${i}].epoch: ${e.epoch} is after the last epoch (${spec.train.epochs})`);
-  });
   if (problems.length) throw new InputError(problems);
 }
 
