@@ -25,11 +25,16 @@ const badSpecs: { name: string; set: string[]; expect: RegExp }[] = [
 ];
 
 describe('homeostatic.concept-shift experiment', () => {
-  it('trains three learners on one stream of real digits, recording accuracy and η for each', () => {
-    const out = tempDir('neurite-homeostatic-');
+  let summary: any;
+  let out: string;
+  before(() => {
+    out = tempDir('neurite-homeostatic-');
     const r = cli(['run', sample, '--out', out, '--json', ...small]);
     assert.strictEqual(r.code, 0, r.stderr);
-    const summary = lastJsonLine(r.stdout);
+    summary = lastJsonLine(r.stdout);
+  });
+
+  it('trains three learners on one stream of real digits, recording accuracy and η for each', () => {
     assert.strictEqual(summary.status, 'completed');
     for (const n of ['constant', 'random', 'homeostatic']) {
       for (const m of ['final_acc', 'mean_acc', 'test_acc']) assert.ok(summary.metrics[`${m}_${n}`] > 0.1 && summary.metrics[`${m}_${n}`] <= 1, `${m}_${n} = ${summary.metrics[`${m}_${n}`]}`);
@@ -45,6 +50,14 @@ describe('homeostatic.concept-shift experiment', () => {
     assert.strictEqual(metrics.filter((m) => m.series === 'epoch').length, 2);
     const eta = JSON.parse(fs.readFileSync(path.join(out, summary.id, 'traces', 'learning-rate.json'), 'utf8'));
     assert.deepStrictEqual(eta.series.map((s: { name: string }) => s.name), ['constant', 'random', 'homeostatic']);
+  });
+
+  it('gives the same results however many minibatches go into one onnxruntime run', () => {
+    const r = cli(['run', sample, '--out', tempDir('neurite-homeostatic-k-'), '--json', ...small, '--set', 'train.stepsPerRun=3']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const { seconds_per_epoch: _a, ...other } = lastJsonLine(r.stdout).metrics;
+    const { seconds_per_epoch: _b, ...first } = summary.metrics;
+    assert.deepStrictEqual(other, first);
   });
 
   for (const c of badSpecs) {
