@@ -5,6 +5,7 @@
 //       a sweep's table.json: for each name in the metric's `{a,b,…}` alternatives, the mean of
 //       `<metric>` (with `{…}` replaced by the name) against the swept parameter, ± sd as bars;
 //       e.g. mean_acc_{constant,random,homeostatic}
+// --xlabel and --ylabel replace the axis titles.
 // No dependencies: the SVG is written as text.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +16,14 @@ const option = (name) => {
   return i >= 0 ? rest.splice(i, 2)[1] : undefined;
 };
 const title = option('title');
+const xLabel = option('xlabel');
+const yLabel = option('ylabel');
 const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
 
 if (mode === 'trace' && rest.length === 3) {
   const [dir, name, out] = rest;
   const trace = JSON.parse(readFileSync(join(dir, 'traces', `${name}.json`), 'utf8'));
-  writeFileSync(out, chart({ title: title ?? trace.title, xLabel: trace.xLabel, yLabel: trace.yLabel, series: trace.series }));
+  writeFileSync(out, chart({ title: title ?? trace.title, xLabel: xLabel ?? trace.xLabel, yLabel: yLabel ?? trace.yLabel, series: trace.series }));
 } else if (mode === 'sweep' && rest.length === 4) {
   const [dir, param, metric, out] = rest;
   const table = JSON.parse(readFileSync(join(dir, 'table.json'), 'utf8'));
@@ -34,9 +37,9 @@ if (mode === 'trace' && rest.length === 3) {
     y: rows.map((r) => r.metrics[key(n)]?.mean ?? NaN),
     sd: rows.map((r) => r.metrics[key(n)]?.sd ?? 0),
   }));
-  writeFileSync(out, chart({ title: title ?? `${metric} (mean ± sd over seeds)`, xLabel: param, yLabel: metric, series, points: true }));
+  writeFileSync(out, chart({ title: title ?? `${metric} (mean ± sd over seeds)`, xLabel: xLabel ?? param, yLabel: yLabel ?? metric, series, points: true }));
 } else {
-  console.error('usage: node scripts/plot.mjs trace <run-dir> <trace-name> <out.svg> | sweep <sweep-dir> <x-param> <metric> <out.svg>  [--title T]');
+  console.error('usage: node scripts/plot.mjs trace <run-dir> <trace-name> <out.svg> | sweep <sweep-dir> <x-param> <metric> <out.svg>  [--title T] [--xlabel X] [--ylabel Y]');
   process.exit(2);
 }
 console.log(`wrote ${rest[rest.length - 1]}`);

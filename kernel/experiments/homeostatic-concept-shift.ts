@@ -139,12 +139,15 @@ export const conceptShiftExperiment: Experiment<ConceptShiftSpec> = {
     const models = { constant: first, random: mlp('random', features, data.classes, spec.model, ctx.rng.fork('init')), homeostatic: mlp('homeostatic', features, data.classes, spec.model, ctx.rng.fork('init')) };
     for (const n of ['random', 'homeostatic'] as const) models[n].parameters().forEach((p, i) => p.set(first.parameters()[i].data));
     const etas = per((n) => new Parameter(`${n}.eta`, [], Float32Array.of(t.eta0)));
-    const rates: RateParams = { eta0: t.eta0, delta: t.eta0 * spec.regulation.delta, floor: spec.regulation.floor, signs: Array.from({ length: data.classes }, (_, c) => (spec.regulation.excitatory.includes(c) ? 1 : -1)) };
+    const signs = Array.from({ length: data.classes }, (_, c) => (spec.regulation.excitatory.includes(c) ? 1 : -1));
+    const rates: RateParams = { eta0: t.eta0, delta: t.eta0 * spec.regulation.delta, floor: spec.regulation.floor, signs };
 
     // (3) The program: K minibatches of the three wired learners per run (fewer at a record point).
     const exec = execOptions(ctx.device as Device, { threads: t.threads });
+    const comparison = { models, etas, rates, batchSize: t.batchSize, features, memory: spec.regulation.memory };
     const programs = new Map<number, Promise<Program>>();
-    const programFor = (k: number) => programs.get(k) ?? programs.set(k, Program.compile({ name: `concept_shift_${k}`, state: carried({ models, etas }), steps: k, exec, step: (s) => comparisonStep(s, { models, etas, rates, batchSize: t.batchSize, features, memory: spec.regulation.memory }) })).get(k)!;
+    const compile = (k: number) => Program.compile({ name: `concept_shift_${k}`, state: carried(comparison), steps: k, exec, step: (s) => comparisonStep(s, comparison) });
+    const programFor = (k: number) => programs.get(k) ?? programs.set(k, compile(k)).get(k)!;
     const slots: StepInputs[] = Array.from({ length: t.stepsPerRun }, () => feed.slot());
     const layout = [features, ...spec.model.hidden, data.classes].join('-');
     ctx.log(`three learners ${layout} on ${exec.device}, ${exec.threads} thread(s), ${t.stepsPerRun} minibatches per run; ${feed.batches} minibatches per epoch`);
