@@ -10,6 +10,7 @@ import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
 import { dopamineExperiment } from './gating-dopamine';
 import { foundationExperiment } from './gating-foundation';
+import { conceptShiftExperiment } from './homeostatic-concept-shift';
 import { ncapExperiment } from './ncap-swimmer';
 import { nestedExperiment } from './nested-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
@@ -20,6 +21,7 @@ import { spatialExperiment } from './spiking-spatial-stdp';
 export const experiments: readonly Experiment[] = [
   sdrExperiment,
   mlpExperiment,
+  conceptShiftExperiment,
   networkExperiment,
   spatialExperiment,
   sfqCircuitExperiment,
