@@ -8,6 +8,8 @@ import type { Experiment } from './experiment';
 import { formatIssues, type Override, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { dopamineExperiment } from './gating-dopamine';
+import { foundationExperiment } from './gating-foundation';
 import { conceptShiftExperiment } from './homeostatic-concept-shift';
 import { ncapExperiment } from './ncap-swimmer';
 import { nestedExperiment } from './nested-mlp';
@@ -26,6 +28,8 @@ export const experiments: readonly Experiment[] = [
   sfqXorExperiment,
   ncapExperiment,
   nestedExperiment,
+  foundationExperiment,
+  dopamineExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {
