@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   const errors = view.consoleErrors;
   await view.close();
   await b.closeBrowser();
-  writeResults('views', { mode: quick ? 'quick' : 'full', rate: RATE, streamSeconds: STREAM_S, paint, samples, burst, consoleErrors: errors, loadAverage: os.loadavg() });
+  writeResults('views', { mode: quick ? 'quick' : 'full', note: 'loaded machine: 2 cores shared with other jobs (see loadAverage)', rate: RATE, streamSeconds: STREAM_S, paint, samples, burst, consoleErrors: errors, loadAverage: os.loadavg() });
   fs.rmSync(work, { recursive: true, force: true });
 }
 

@@ -255,8 +255,9 @@ async function colorTheme(page, name) {
     const view = page.locator('.pane-body .monaco-list').filter({ has: page.locator('.monaco-list-row') }).first();
     const sweepRow = view.locator('.monaco-list-row', { hasText: 'lr-sweep' }).filter({ hasText: 'sweep' }).first();
     await sweepRow.waitFor({ state: 'visible', timeout: 20000 });
-    await sweepRow.click();
-    await page.keyboard.press('ArrowRight'); // expand
+    await sweepRow.click(); // opens the sweep's dashboard, which may take the keyboard focus
+    await runCommand(page, 'Neurite: Focus on Runs View'); // back to the tree, the sweep row focused
+    await page.keyboard.press('ArrowRight'); // expand (or, if the click expanded it, move to its first trial)
     const trial = (i) => view.locator('.monaco-list-row', { hasText: new RegExp(`^t${i} `) }).first();
     await trial(0).waitFor({ state: 'visible', timeout: 20000 });
     await trial(0).click();
