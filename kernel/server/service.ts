@@ -13,6 +13,7 @@ import { protocolProblems, requestParamSchemas } from '../protocol/schemas';
 import { KernelErrorCodes, type Notifications, type Requests, type Trace } from '../protocol/types';
 import { startRun } from '../runs/runner';
 import { listRuns, readRunDetails, runsRoot } from '../runs/store';
+import { validateSpecText } from '../runs/validate';
 import { versions } from '../runs/versions';
 import { sweepsRoot } from '../sweeps/store';
 import { startSweep } from './sweeps';
@@ -123,6 +124,11 @@ export class KernelService {
     if (!abort) throw new ServiceError(KernelErrorCodes.UnknownRun, `no active sweep ${p.sweepId}`);
     abort.abort();
     return { cancelled: true };
+  }
+
+  /** Every problem of a spec text, located for an editor (never an error: a bad spec is the answer). */
+  specValidate(p: Requests['spec/validate'][0]): Requests['spec/validate'][1] {
+    return validateSpecText(p);
   }
 
   /** Cancel everything (kernel shutting down). */
