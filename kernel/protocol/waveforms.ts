@@ -48,11 +48,15 @@ export const rasterWindow = z.discriminatedUnion('mode', [
 export const traceReading = z.strictObject({ id, atA: num, atB: num, integral: num, min: num, max: num, mean: num });
 export const rasterReading = z.strictObject({ id, spikes: z.int().min(0), rate: num });
 
+/** What the viewer was opened on (a run folder or a CSV file); kept in its state so it reopens after a reload. */
+export const waveformSourceRef = z.union([z.strictObject({ run: z.string().min(1) }), z.strictObject({ csv: z.string().min(1) })]);
+
 /** Host → waveform viewer. */
 export const waveformInbound = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('loading'), title: z.string(), message: z.string() }),
+  z.strictObject({ type: z.literal('loading'), source: waveformSourceRef, title: z.string(), message: z.string() }),
   z.strictObject({
     type: z.literal('open'),
+    source: waveformSourceRef,
     title: z.string(),
     /** The time axis: 's' (values in seconds, shown with SI prefixes) or another unit (a raster over words). */
     timeUnit: z.string(),
@@ -101,5 +105,4 @@ export type TraceWindow = z.infer<typeof traceWindow>;
 export type RasterWindow = z.infer<typeof rasterWindow>;
 export type TraceReading = z.infer<typeof traceReading>;
 export type RasterReading = z.infer<typeof rasterReading>;
-/** What the viewer was opened on; kept in its state so it reopens after a reload. */
-export type WaveformSourceRef = { run: string } | { csv: string };
+export type WaveformSourceRef = z.infer<typeof waveformSourceRef>;

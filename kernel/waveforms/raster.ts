@@ -67,10 +67,10 @@ export class SpikeRaster {
     return { id, mode: 'density', rows: r, counts, rate };
   }
 
-  /** Spikes in [a, b) (either order) and the mean rate per neuron over that time. */
+  /** Spikes in [a, b], ends included (either order), and the mean rate per neuron over that time. */
   reading(id: number, a: number, b: number): RasterReading {
     const [lo, hi] = a <= b ? [a, b] : [b, a];
-    const spikes = lowerBound(this.times, this.length, hi) - lowerBound(this.times, this.length, lo);
+    const spikes = upperBound(this.times, this.length, hi) - lowerBound(this.times, this.length, lo);
     return { id, spikes, rate: hi > lo && this.neurons > 0 ? spikes / (this.neurons * (hi - lo)) : 0 };
   }
 }

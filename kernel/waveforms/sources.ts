@@ -33,6 +33,7 @@ class SetBuilder {
   private nextId = 0;
 
   addTrace(name: string, source: string, unit: string, quantity: string, x: Float64Array, y: Float32Array): void {
+    if (y.length === 0) return; // a file with a header only: nothing to show
     let min = Infinity;
     let max = -Infinity;
     for (let i = 0; i < y.length; i++) {
