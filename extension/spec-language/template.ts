@@ -5,7 +5,7 @@
  * Problems panel points at them); optional fields without a default listed at the end.
  */
 import YAML, { isMap, isPair, isScalar } from 'yaml';
-import { typeOf, type JsonSchema } from './schema';
+import { typeOf, type JsonSchema } from '../../kernel/protocol/spec-schema';
 
 /** Descriptions wrapped to comment lines of at most `width` characters. */
 function wrap(text: string, width = 96): string {

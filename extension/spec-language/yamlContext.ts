@@ -4,7 +4,7 @@
  * being typed is rarely valid YAML yet), or the key whose value is being typed. Pure.
  */
 import YAML, { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
-import type { Path } from './schema';
+import type { Path } from '../../kernel/protocol/spec-schema';
 
 /** Every key of the document: its offset range and path. */
 export function keysOf(doc: Document): { start: number; end: number; path: Path }[] {

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { kindSchema, schemaAt, unitOf, type JsonSchema } from '../../../extension/spec-language/schema';
+import { kindSchema, schemaAt, unitOf, type JsonSchema } from '../../../kernel/protocol/spec-schema';
 import { specTemplate } from '../../../extension/spec-language/template';
 import { contextAt, keyAt } from '../../../extension/spec-language/yamlContext';
 import { validateSpecText } from '../../../kernel/runs/validate';

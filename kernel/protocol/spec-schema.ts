@@ -1,8 +1,9 @@
 /**
- * Reading a kind's JSON Schema (made from its zod schema) for editors: the schema at a path of
- * a spec (choosing among alternatives by the spec's own values, e.g. a population's `model`),
- * and the unit of a number, from its name (`tauMemMs`) or its description (", µA."). Pure: the
- * configuration form, completion and hover share it.
+ * Reading a kind's JSON Schema (made from its zod schema, sent as `experiments/schema`): the
+ * schema at a path of a spec (choosing among alternatives by the spec's own values, e.g. a
+ * population's `model`), and the unit of a number, from its name (`tauMemMs`) or its
+ * description (", µA."). Pure, so the form (a webview) and completion and hover (the extension)
+ * share it.
  */
 
 export type JsonSchema = {
