@@ -5,7 +5,7 @@
  * Problems panel points at them); optional fields without a default listed at the end.
  */
 import YAML, { isMap, isPair, isScalar } from 'yaml';
-import { typeOf, type JsonSchema } from '../../kernel/protocol/spec-schema';
+import { defaultValue, typeOf, type JsonSchema } from '../../kernel/protocol/spec-schema';
 
 /** Descriptions wrapped to comment lines of at most `width` characters. */
 function wrap(text: string, width = 96): string {
@@ -21,28 +21,12 @@ function wrap(text: string, width = 96): string {
   return out.map((l) => ` ${l}`).join('\n');
 }
 
-/** The default value of a field, with object defaults (a section the kernel fills in) expanded from their properties' defaults. */
-function defaultOf(s: JsonSchema, required = false): unknown {
-  if (typeOf(s) === 'object' && s.properties && (required || (isPlainObject(s.default) && Object.keys(s.default as object).length === 0))) {
-    const out: Record<string, unknown> = {};
-    for (const [k, p] of Object.entries(s.properties)) {
-      const v = defaultOf(p, s.required?.includes(k));
-      if (v !== undefined) out[k] = v;
-      else if (s.required?.includes(k)) out[k] = null;
-    }
-    return out;
-  }
-  return s.default;
-}
-
-const isPlainObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 export function specTemplate(kind: string, schema: JsonSchema, name: string): string {
   const props = schema.properties ?? {};
   const value: Record<string, unknown> = { kind, name };
   for (const [k, p] of Object.entries(props)) {
     if (k === 'kind' || k === 'name') continue;
-    const v = defaultOf(p);
+    const v = defaultValue(p);
     if (v !== undefined) value[k] = v;
     else if (schema.required?.includes(k)) value[k] = null;
   }

@@ -126,3 +126,24 @@ export function rangeText(s: JsonSchema | undefined): string {
   const loShown = s.minimum !== undefined && Math.abs(s.minimum) >= 9e15 ? '' : lo;
   return loShown || hi ? `${loShown}x${hi}` : '';
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The default value of a field, with an object's default (a section the kernel fills in, or a
+ * required object) expanded from its properties' defaults; required fields without a default
+ * are null (for the user to fill in); undefined when the field has no default.
+ */
+export function defaultValue(s: JsonSchema, required = false): unknown {
+  const r = resolve(s.oneOf?.[0] ?? s); // a new item of alternatives (populations by model): the first one
+  if (r && typeOf(r) === 'object' && r.properties && (required || (isPlainObject(r.default) && Object.keys(r.default).length === 0))) {
+    const out: Record<string, unknown> = {};
+    for (const [k, p] of Object.entries(r.properties)) {
+      const v = p.const !== undefined ? p.const : defaultValue(p, r.required?.includes(k));
+      if (v !== undefined) out[k] = v;
+      else if (r.required?.includes(k)) out[k] = null;
+    }
+    return out;
+  }
+  return r?.default;
+}

@@ -153,7 +153,14 @@ const themes: Record<Theme, string> = {
   --vscode-checkbox-background: #313131; --vscode-checkbox-border: #3c3c3c; --vscode-editor-selectionBackground: #264f78;
   --vscode-editorCursor-foreground: #aeafad; --vscode-editorIndentGuide-background1: #404040; --vscode-inputValidation-errorBorder: #be1100;
   --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #89d185; --vscode-charts-red: #f14c4c;
-  --vscode-charts-purple: #b180d7; --vscode-charts-yellow: #cca700; background: #1f1f1f; color: #cccccc; }`,
+  --vscode-charts-purple: #b180d7; --vscode-charts-yellow: #cca700;
+  --vscode-settings-textInputBackground: #313131; --vscode-settings-textInputForeground: #cccccc; --vscode-settings-textInputBorder: #3c3c3c;
+  --vscode-settings-dropdownBackground: #313131; --vscode-settings-dropdownForeground: #cccccc; --vscode-settings-dropdownBorder: #3c3c3c;
+  --vscode-settings-dropdownListBorder: #454545; --vscode-input-placeholderForeground: #989898; --vscode-list-activeSelectionBackground: #04395e;
+  --vscode-list-activeSelectionForeground: #ffffff; --vscode-list-hoverBackground: #2a2d2e; --vscode-list-focusOutline: #0078d4;
+  --vscode-sideBar-background: #181818; --vscode-sideBarSectionHeader-background: #181818; --vscode-sideBarTitle-foreground: #cccccc;
+  --vscode-icon-foreground: #cccccc; --vscode-inputValidation-errorBackground: #5a1d1d; --vscode-checkbox-foreground: #cccccc; --vscode-widget-shadow: #0000005c;
+  background: #1f1f1f; color: #cccccc; }`,
   light: `body { ${common} --neurite-test-theme: light; --vscode-foreground: #3b3b3b; --vscode-editor-foreground: #3b3b3b;
   --vscode-descriptionForeground: #717171; --vscode-editor-background: #ffffff; --vscode-editorWidget-border: #e5e5e5;
   --vscode-textLink-foreground: #005fb8; --vscode-errorForeground: #f85149; --vscode-editorWarning-foreground: #bf8803;
@@ -165,7 +172,14 @@ const themes: Record<Theme, string> = {
   --vscode-checkbox-background: #f8f8f8; --vscode-checkbox-border: #cecece; --vscode-editor-selectionBackground: #add6ff;
   --vscode-editorCursor-foreground: #000000; --vscode-editorIndentGuide-background1: #d3d3d3; --vscode-inputValidation-errorBorder: #be1100;
   --vscode-charts-blue: #1a85ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #388a34; --vscode-charts-red: #e51400;
-  --vscode-charts-purple: #652d90; --vscode-charts-yellow: #bf8803; background: #ffffff; color: #3b3b3b; }`,
+  --vscode-charts-purple: #652d90; --vscode-charts-yellow: #bf8803;
+  --vscode-settings-textInputBackground: #ffffff; --vscode-settings-textInputForeground: #3b3b3b; --vscode-settings-textInputBorder: #cecece;
+  --vscode-settings-dropdownBackground: #ffffff; --vscode-settings-dropdownForeground: #3b3b3b; --vscode-settings-dropdownBorder: #cecece;
+  --vscode-settings-dropdownListBorder: #cecece; --vscode-input-placeholderForeground: #767676; --vscode-list-activeSelectionBackground: #e8e8e8;
+  --vscode-list-activeSelectionForeground: #000000; --vscode-list-hoverBackground: #f2f2f2; --vscode-list-focusOutline: #005fb8;
+  --vscode-sideBar-background: #f8f8f8; --vscode-sideBarSectionHeader-background: #f8f8f8; --vscode-sideBarTitle-foreground: #3b3b3b;
+  --vscode-icon-foreground: #3b3b3b; --vscode-inputValidation-errorBackground: #f2dede; --vscode-checkbox-foreground: #3b3b3b; --vscode-widget-shadow: #00000029;
+  background: #ffffff; color: #3b3b3b; }`,
   'high-contrast': `body { ${common} --neurite-test-theme: high-contrast; --vscode-foreground: #ffffff; --vscode-editor-foreground: #ffffff;
   --vscode-descriptionForeground: #ffffff; --vscode-editor-background: #000000; --vscode-editorWidget-border: #6fc3df; --vscode-contrastBorder: #6fc3df;
   --vscode-textLink-foreground: #21a6ff; --vscode-errorForeground: #f48771; --vscode-editorWarning-foreground: #ffd700;
@@ -177,7 +191,14 @@ const themes: Record<Theme, string> = {
   --vscode-checkbox-background: #000000; --vscode-checkbox-border: #6fc3df; --vscode-editor-selectionBackground: #ffffff33;
   --vscode-editorCursor-foreground: #ffffff; --vscode-editorIndentGuide-background1: #ffffff55; --vscode-inputValidation-errorBorder: #f48771;
   --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #89d185; --vscode-charts-red: #f14c4c;
-  --vscode-charts-purple: #b180d7; --vscode-charts-yellow: #cca700; background: #000000; color: #ffffff; }`,
+  --vscode-charts-purple: #b180d7; --vscode-charts-yellow: #cca700;
+  --vscode-settings-textInputBackground: #000000; --vscode-settings-textInputForeground: #ffffff; --vscode-settings-textInputBorder: #6fc3df;
+  --vscode-settings-dropdownBackground: #000000; --vscode-settings-dropdownForeground: #ffffff; --vscode-settings-dropdownBorder: #6fc3df;
+  --vscode-settings-dropdownListBorder: #6fc3df; --vscode-input-placeholderForeground: #ffffffb3; --vscode-list-activeSelectionBackground: #000000;
+  --vscode-list-activeSelectionForeground: #ffffff; --vscode-list-hoverBackground: #000000; --vscode-list-focusOutline: #f38518;
+  --vscode-sideBar-background: #000000; --vscode-sideBarSectionHeader-background: #000000; --vscode-sideBarTitle-foreground: #ffffff;
+  --vscode-icon-foreground: #ffffff; --vscode-inputValidation-errorBackground: #000000; --vscode-checkbox-foreground: #ffffff; --vscode-widget-shadow: #000000;
+  background: #000000; color: #ffffff; }`,
 };
 
 /** Run axe-core in the page; returns violations of impact serious or critical. */
