@@ -31,8 +31,8 @@ const send = (m: WaveformOutbound) => vscode.postMessage(m);
 const app = document.getElementById('app')!;
 const saved: Saved = vscode.getState() ?? {};
 
-/** What benches and tests read: when the first data was drawn, how long each frame took, the modes of the last window. */
-const stats = { firstPaint: 0, frames: [] as number[], windows: 0 };
+/** What benches and tests read: when the first data was drawn, how long each frame took, each window's round trip to the host. */
+const stats = { firstPaint: 0, frames: [] as number[], windows: 0, roundTrips: [] as number[] };
 (window as unknown as { __waveStats: typeof stats }).__waveStats = stats;
 
 let open: Open | undefined;
@@ -45,7 +45,7 @@ let fitY = false;
 let hidden = new Set<number>();
 let neurons: [number, number] | undefined;
 let seq = 0;
-let waiting: { request: number; key: string } | undefined;
+let waiting: { request: number; key: string; sent: number } | undefined;
 /** The view (times, columns, neurons) the current window was asked for. */
 let currentKey = '';
 let readingWanted = 0;
@@ -124,7 +124,7 @@ function requestWindow(): void {
   const key = viewKey();
   if (current && key === currentKey) return;
   const request = ++seq;
-  waiting = { request, key };
+  waiting = { request, key, sent: performance.now() };
   const rows = Math.max(1, Math.min(4096, Math.round(lanes().find((l) => l.lane.kind === 'raster')?.lane.height ?? 100)));
   send({ type: 'window', request, t0: view.t0, t1: view.t1, bins: Math.min(8192, Math.round(plotWidth(canvasSize().width))), rows, neurons });
 }
@@ -261,7 +261,7 @@ function show(o: Open): void {
   save();
   // the whole run first (the overview drawn wherever the detailed window does not reach), then the view
   const request = ++seq;
-  waiting = { request, key: 'overview' };
+  waiting = { request, key: 'overview', sent: performance.now() };
   send({ type: 'window', request, t0: o.range[0], t1: o.range[1], bins: Math.min(8192, Math.round(plotWidth(canvasSize().width))), rows: 180 });
   if (cursors.a !== undefined) requestReading();
 }
@@ -285,6 +285,8 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     case 'window':
       if (waiting?.request !== m.request) return; // an answer nobody waits for any more
       stats.windows++;
+      stats.roundTrips.push(performance.now() - waiting.sent);
+      if (stats.roundTrips.length > 1000) stats.roundTrips.shift();
       if (waiting.key === 'overview') overview = m;
       current = m;
       currentKey = waiting.key;
