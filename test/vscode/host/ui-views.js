@@ -63,6 +63,10 @@ async function views({ page, ws, results, shot, runCommand, pickIfAsked, until, 
     fs.copyFileSync(path.join(results, name), path.join(docs, name));
   };
 
+  // code-server starts in a light theme: the viewer is seen in Dark Modern first, then switched live
+  await colorTheme(page, runCommand, say, 'Dark Modern');
+  await page.keyboard.press('Escape');
+
   // 1. A circuit run, opened in the waveform viewer from its run panel.
   let before = runs();
   await runCommand(page, 'Neurite: Run Experiment');
