@@ -1,5 +1,6 @@
 /**
- * The PyTorch builds bench/dense.ts compares with, and their processes (bench/dense_torch.py).
+ * The PyTorch builds the benchmarks compare with, and their processes (a bench's Python script,
+ * e.g. bench/dense_torch.py, bench/attribution_torch.py).
  * Two builds: Debian's python3-torch (1.13, /usr/bin/python3) and a current CPU build,
  * torch==2.13.0+cpu, in a venv under the Neurite cache that is made on first use
  * (`python3 -m venv` + `pip install`; pip on this machine kind installs it from a local wheel
@@ -20,7 +21,8 @@ import { cacheRoot } from '../kernel/data/download';
 
 export const CURRENT_TORCH = '2.13.0+cpu';
 export const DEBIAN_PYTHON = '/usr/bin/python3';
-const SCRIPT = path.resolve(__dirname, '..', '..', 'bench', 'dense_torch.py');
+/** A Python script in bench/, by file name. */
+export const benchScript = (name: string) => path.resolve(__dirname, '..', '..', 'bench', name);
 
 export interface TorchBuild {
   /** How the table names it, e.g. "torch 2.13.0+cpu". */
@@ -99,13 +101,14 @@ export class TorchProcess {
   private readonly lines: AsyncIterableIterator<string>;
   version = '';
 
-  constructor(readonly build: TorchBuild, readonly policy: WaitPolicy, readonly threads: number, dataFolder: string) {
+  /** `script args…` under `build`'s Python; the script answers a first line {torch, threads} once ready. */
+  constructor(readonly build: TorchBuild, readonly policy: WaitPolicy, readonly threads: number, script: string, args: string[]) {
     // torch 2.x without numpy warns at import that it could not load numpy (not used here).
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONWARNINGS: 'ignore::UserWarning' };
     env.OMP_NUM_THREADS = String(threads);
     if (policy === 'default') delete env.OMP_WAIT_POLICY;
     else env.OMP_WAIT_POLICY = policy;
-    this.child = spawn(build.python, [SCRIPT, dataFolder, String(threads)], { env });
+    this.child = spawn(build.python, [script, ...args], { env });
     this.child.stderr.on('data', (d) => process.stderr.write(d));
     children.add(this.child);
     this.child.once('exit', () => children.delete(this.child));

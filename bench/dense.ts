@@ -33,7 +33,7 @@ import { execOptions, type Spin } from '../kernel/dense/session';
 import { DEFAULT_STEPS_PER_RUN } from '../kernel/dense/train';
 import { gemmMeter, neuriteEpoch, neuriteStepper, stepFlops, type Stepper } from './_dense-sides';
 import { median, printTable, writeResults, type Row } from './_table';
-import { torchBuilds, TorchProcess, WAIT_POLICIES } from './_torch';
+import { benchScript, torchBuilds, TorchProcess, WAIT_POLICIES } from './_torch';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const { builds, skipped } = torchBuilds((s) => console.log(s));
   for (const s of skipped) console.log(`skipped: ${s}`);
   // One process per setting (build, wait policy, threads), started together, stopped while idle.
-  const procs = await Promise.all(builds.flatMap((b) => WAIT_POLICIES.flatMap((p) => THREADS.map((t) => new TorchProcess(b, p, t, data.source).start()))));
+  const procs = await Promise.all(builds.flatMap((b) => WAIT_POLICIES.flatMap((p) => THREADS.map((t) => new TorchProcess(b, p, t, benchScript('dense_torch.py'), [data.source, String(t)]).start()))));
   console.log(`Neurite: onnxruntime ${ort.env.versions.common}. PyTorch: ${builds.map((b) => `${b.label} (${b.python})`).join(', ') || 'none'}.`);
   console.log(`Sweep: ${SWEEP_ROUNDS} rounds of ${SWEEP_SECONDS} s per setting; best against best: ${ROUNDS} rounds of ${SECONDS} s. Load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`);
 

@@ -4,6 +4,7 @@
  */
 import { CancelledError, InputError, RunFailure } from './core/errors';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, HelpRequest, usageLine, type Command } from './cli/io';
+import { attributeCommand } from './cli/attribute';
 import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './cli/inspect';
 import { runCommand } from './cli/run';
 import { sweepCommand } from './cli/sweep';
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   show: showCommand,
   sweep: sweepCommand,
   sim: simCommand,
+  attribute: attributeCommand,
 };
 
 function help(): string {

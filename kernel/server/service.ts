@@ -6,11 +6,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError } from '../core/errors';
+import { CancelledError, InputError } from '../core/errors';
 import { availableDevices } from '../dense/providers';
 import { experiments, experimentKinds, jsonSchemaFor } from '../experiments/registry';
 import { protocolProblems, requestParamSchemas } from '../protocol/schemas';
 import { KernelErrorCodes, type Notifications, type Requests, type Trace } from '../protocol/types';
+import { attributeRun, type AttributionGet } from '../runs/attribution';
 import { startRun } from '../runs/runner';
 import { listRuns, readRunDetails, runsRoot } from '../runs/store';
 import { validateSpecText } from '../runs/validate';
@@ -33,8 +34,8 @@ export class KernelService {
 
   constructor(private readonly notify: Notify) {}
 
-  /** Validate then dispatch one request. */
-  async handle<M extends keyof Requests>(method: M, params: unknown): Promise<Requests[M][1]> {
+  /** Validate then dispatch one request; `signal` cancels the requests that take long (attribution/get). */
+  async handle<M extends keyof Requests>(method: M, params: unknown, signal?: AbortSignal): Promise<Requests[M][1]> {
     if (!Object.hasOwn(requestParamSchemas, method)) throw new ServiceError(-32601, `unknown method ${method}`); // not "__proto__" either
     const schema = requestParamSchemas[method];
     const parsed = schema.safeParse(params);
@@ -43,9 +44,10 @@ export class KernelService {
       throw new ServiceError(-32602, `invalid params for ${method}: ${problems.join('; ')}`, { problems });
     }
     try {
-      return (await (this as any)[handlerName(method)](parsed.data)) as Requests[M][1];
+      return (await (this as any)[handlerName(method)](parsed.data, signal)) as Requests[M][1];
     } catch (e) {
       if (e instanceof InputError) throw new ServiceError(KernelErrorCodes.BadInput, e.message, { problems: e.problems, source: e.source });
+      if (e instanceof CancelledError) throw new ServiceError(KernelErrorCodes.Cancelled, `${method} cancelled`);
       throw e;
     }
   }
@@ -129,6 +131,12 @@ export class KernelService {
   /** Every problem of a spec text, located for an editor (never an error: a bad spec is the answer). */
   specValidate(p: Requests['spec/validate'][0]): Requests['spec/validate'][1] {
     return validateSpecText(p);
+  }
+
+  /** Attributions of a run's model, with `attribution/progress` notifications when the request carries a progressToken. */
+  async attributionGet(p: AttributionGet, signal?: AbortSignal): Promise<Requests['attribution/get'][1]> {
+    const token = p.progressToken;
+    return attributeRun(p, { signal, progress: token ? (fraction, message) => this.notify('attribution/progress', { progressToken: token, fraction, message }) : undefined });
   }
 
   /** Cancel everything (kernel shutting down). */

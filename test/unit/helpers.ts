@@ -4,7 +4,7 @@ import { fork, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type CancellationToken } from 'vscode-jsonrpc/node';
 import { SourceBank, type Waveform } from '../../kernel/circuits/waveforms';
 import { main } from '../../kernel/cli';
 import { InputError } from '../../kernel/core/errors';
@@ -42,9 +42,10 @@ export interface KernelClient {
   readonly notes: Note[];
   /** Everything the kernel wrote to stderr so far. */
   readonly stderr: string;
-  request(method: string, params?: unknown): Promise<any>;
-  /** The params of the first notification that `match` accepts (polled every 20 ms). */
-  until(match: (n: Note) => boolean): Promise<any>;
+  /** A request; cancelling `token` sends JSON-RPC's $/cancelRequest. */
+  request(method: string, params?: unknown, token?: CancellationToken): Promise<any>;
+  /** The params of the first notification that `match` accepts (polled every 20 ms); rejects after `timeoutMs` so a failed test cannot keep the process alive. */
+  until(match: (n: Note) => boolean, timeoutMs?: number): Promise<any>;
   dispose(): void;
 }
 
@@ -65,11 +66,13 @@ export function startKernel(): KernelClient {
     get stderr() {
       return stderr;
     },
-    request: (method, params) => conn.sendRequest(method, params) as Promise<any>,
-    async until(match) {
+    request: (method, params, token) => (token ? conn.sendRequest(method, params, token) : conn.sendRequest(method, params)) as Promise<any>,
+    async until(match, timeoutMs = 120000) {
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const hit = notes.find(match);
         if (hit) return hit.params;
+        if (Date.now() > deadline) throw new Error(`no matching notification within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
