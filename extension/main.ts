@@ -17,6 +17,8 @@ import { RunTracker } from './runs/tracker';
 import { createStatusBar } from './statusBar';
 import { runsFolder, workspaceRoot } from './workspace';
 import type { MetricTable } from '../kernel/protocol/metrics';
+import { registerViews } from './views';
+import { showRejectedSpec } from './spec-language/rejected';
 import { listRuns } from '../kernel/runs/store';
 
 export function activate(context: vscode.ExtensionContext) {
@@ -36,7 +38,8 @@ export function activate(context: vscode.ExtensionContext) {
   const panelDeps: PanelDeps = { extensionUri: context.extensionUri, tracker, metaFor, notesChanged: () => runsView.refresh() };
   const compareDeps: CompareDeps = { extensionUri: context.extensionUri, tracker, kernel };
   const openPanel = (dir: string) => RunPanel.createOrShow(panelDeps, dir).runId;
-  const deps: RunCommandDeps = { context, tracker, log, openPanel, isPanelOpen: (dir) => RunPanel.isOpen(dir) };
+  const views = registerViews(context, kernel); // waveform viewer, configuration form, YAML spec support
+  const deps: RunCommandDeps = { context, tracker, log, openPanel, isPanelOpen: (dir) => RunPanel.isOpen(dir), rejected: (uri, e) => showRejectedSpec(views.diagnostics, uri, e) };
   const treeView = vscode.window.createTreeView('neurite.runs', { treeDataProvider: runsView, canSelectMany: true, showCollapseAll: true });
   runsView.view = treeView;
 

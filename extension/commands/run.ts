@@ -20,6 +20,8 @@ export interface RunCommandDeps {
   openPanel(dir: string): void;
   /** Whether a run panel shows the run in `dir` (then the end needs no "Open Run" button). */
   isPanelOpen(dir: string): boolean;
+  /** A spec the kernel refused: show its problems at their lines; returns the error to reject with. */
+  rejected?(uri: vscode.Uri, e: KernelInputError): Promise<Error>;
 }
 
 /** Pick a spec (or take `arg`), run it with a cancellable progress notification, resolve at its end. */
@@ -33,6 +35,7 @@ export async function runExperiment(deps: RunCommandDeps, arg?: vscode.Uri | str
   } catch (e) {
     if (e instanceof KernelInputError) {
       deps.log.appendLine(`[neurite] ${path.basename(uri.fsPath)} rejected:\n  ${e.problems.join('\n  ')}`);
+      if (deps.rejected) throw await deps.rejected(uri, e);
     }
     throw e; // VS Code shows the message; programmatic callers get the typed error
   }

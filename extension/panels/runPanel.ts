@@ -116,6 +116,7 @@ export class RunPanel implements vscode.Disposable {
     if (m.type === 'ready') void this.sendDetails();
     else if (m.type === 'cancel') void this.deps.tracker.cancel(this.runId).catch(fail);
     else if (m.type === 'export') void saveExport(m, this.dir).then(undefined, fail);
+    else if (m.type === 'openWaveforms') void vscode.commands.executeCommand('neurite.openWaveforms', this.dir).then(undefined, fail);
     else if (m.type === 'editNotes') {
       void editNotes(this.dir, this.runId).then((notes) => {
         if (!notes) return;

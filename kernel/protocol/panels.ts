@@ -68,6 +68,8 @@ export const runPanelOutbound = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reveal'), file: runFile }),
   z.strictObject({ type: z.literal('editNotes') }),
   exportRequest,
+  /** Open the run's waveforms and rasters, at full resolution, in the waveform viewer. */
+  z.strictObject({ type: z.literal('openWaveforms') }),
 ]);
 export type RunPanelOutbound = z.infer<typeof runPanelOutbound>;
 

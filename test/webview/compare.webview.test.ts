@@ -9,7 +9,7 @@ import * as path from 'path';
 import { compareOutbound, type CompareModel } from '../../kernel/protocol/panels';
 import { compareRuns } from '../../kernel/runs/compare';
 import { cli, lastJsonLine, repoRoot, tempDir } from '../unit/helpers';
-import { accessibilityViolations, closeBrowser, openWebview, setTheme, type WebviewPage } from './browser';
+import { accessibilityViolations, closeBrowser, openWebview, type WebviewPage } from './browser';
 import { chart, charts, dragOn, shots } from './charts';
 
 describe('comparison dashboard webview (chromium)', function () {
@@ -119,10 +119,10 @@ describe('comparison dashboard webview (chromium)', function () {
   });
 
   it('follows a theme switch live (screenshot light)', async () => {
-    await setTheme(view.page, 'light');
+    await view.setTheme('light');
     await view.page.waitForFunction(() => (window as any).__neuriteCharts()[0].tickColor === '#3b3b3b');
     await view.page.screenshot({ path: path.join(shots, 'compare-light.png'), fullPage: true });
-    await setTheme(view.page, 'dark');
+    await view.setTheme('dark');
   });
 
   it('ignores malformed messages, has no serious accessibility violations and no console errors', async () => {

@@ -11,7 +11,7 @@ import { runPanelOutbound } from '../../kernel/protocol/panels';
 import type { RunDetails } from '../../kernel/protocol/types';
 import { readRunDetails } from '../../kernel/runs/store';
 import { cli, lastJsonLine, repoRoot, tempDir } from '../unit/helpers';
-import { accessibilityViolations, closeBrowser, openWebview, setTheme, type WebviewPage } from './browser';
+import { accessibilityViolations, closeBrowser, openWebview, type WebviewPage } from './browser';
 import { canvasBox, chart, charts, dragOn, shots } from './charts';
 
 function run(sample: string, sets: string[]): RunDetails {
@@ -162,15 +162,15 @@ describe('run panel webview (chromium)', function () {
   it('follows a theme switch live: chart text and grid take the new colours (screenshots light and dark)', async () => {
     await show(dense);
     const dark = await chart(view.page, 'metric:epoch/Loss');
-    await setTheme(view.page, 'light');
+    await view.setTheme('light');
     await view.page.waitForFunction(() => (window as any).__neuriteCharts()[0].tickColor === '#3b3b3b');
     const light = await chart(view.page, 'metric:epoch/Loss');
     assert.notStrictEqual(light.gridColor, dark.gridColor);
     await view.page.screenshot({ path: path.join(shots, 'run-panel-light.png'), fullPage: true });
-    await setTheme(view.page, 'high-contrast');
+    await view.setTheme('high-contrast');
     await view.page.waitForFunction(() => (window as any).__neuriteCharts()[0].tickColor === '#ffffff');
     await view.page.screenshot({ path: path.join(shots, 'run-panel-hc.png') });
-    await setTheme(view.page, 'dark');
+    await view.setTheme('dark');
     await view.page.waitForFunction(() => (window as any).__neuriteCharts()[0].tickColor === '#cccccc');
   });
 

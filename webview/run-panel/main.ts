@@ -127,6 +127,16 @@ function renderTrace(name: string, trace: Trace): void {
   const holder = el('div', { 'data-trace': name });
   section.append(holder);
   traceCharts.set(name, new ChartView(holder, spec, { onExport }));
+  if (overTime(trace)) {
+    const open = el('vscode-button', { secondary: '', class: 'open-waveforms', title: 'Zoom to single samples and spikes, read cursors (full-resolution data)' }, 'Open in waveform viewer');
+    open.addEventListener('click', () => send({ type: 'openWaveforms' }));
+    holder.prepend(open);
+  }
+}
+
+/** Waveforms and rasters over time: the waveform viewer shows them at full resolution. */
+function overTime(trace: Trace): boolean {
+  return trace.type === 'raster' ? ['fs', 'ps', 'ns', 'us', 'µs', 'ms', 's'].includes(trace.timeUnit ?? '') : /^time\b/i.test(trace.xLabel ?? '');
 }
 
 /** Metric charts are rebuilt from the store; a chart redraws only when its data changed, at most once a frame. */

@@ -5,7 +5,8 @@
 // and check its charts follow → F1 → "Neurite: Run Sweep…" (the sweep opens in the comparison
 // dashboard) → in the Runs view, expand the sweep, Ctrl+click two trials, context menu "Compare
 // Runs". Screenshots go to RESULTS (palette.png, run-progress.png, run-panel.png, …); those the
-// README shows are also written to DOCS (docs/images). Look at them.
+// README shows are also written to DOCS (docs/images). Look at them. Then ui-views.js: the
+// waveform viewer, the configuration form and YAML diagnostics (their screenshots also go to docs/images/).
 //
 // env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  DOCS  RUN_TIMEOUT_S  CHROMIUM
 //      CHROMIUM_PROFILE (a scratch folder; a temporary one otherwise)
@@ -289,6 +290,11 @@ async function colorTheme(page, name) {
       return c && r ? `${c.text} | ${r.text}` : undefined;
     }, 60000, page, 500).catch((e) => { problems.push(e.message); return undefined; });
     say(`after the reload: ${restored}`);
+
+    // 7. The waveform viewer, the configuration form and YAML diagnostics (ui-views.js).
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Close All Editors');
+    await require('./ui-views').views({ page, ws: WS, results: RESULTS, shot, runCommand, pickIfAsked, until, say, problems });
   } catch (e) {
     problems.push(e.message);
     await shot(page, 'ui-error.png').catch(() => {});
