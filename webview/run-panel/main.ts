@@ -190,7 +190,9 @@ function receive(m: RunPanelInbound): void {
       queueRedraw();
       break;
     case 'trace':
-      if (details) details.traces[m.name] = m.trace;
+      // before the details arrive there is nowhere to draw it; the details read from disk include it
+      if (!details) break;
+      details.traces[m.name] = m.trace;
       renderTrace(m.name, m.trace);
       break;
     case 'log':

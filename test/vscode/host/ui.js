@@ -87,11 +87,18 @@ async function runCommand(page, label, screenshot) {
 async function pickIfAsked(page, res, timeoutMs) {
   const widget = page.locator('.quick-input-widget');
   const rows = widget.locator('.quick-input-list .monaco-list-row');
-  // The palette itself is a quick input too: wait for one that is not in command mode ('>').
-  const shown = await until('a quick pick', async () => (await widget.isVisible())
-      && !(await widget.locator('input').inputValue()).startsWith('>') && (await rows.count()) > 0, timeoutMs, page)
-    .catch(() => false);
-  if (!shown) return undefined;
+  // The palette itself is a quick input too: wait for one that is not in command mode ('>') and
+  // offers one of `res` (the picker before it may still be showing for a moment).
+  const offered = async () => (await rows.allInnerTexts()).some((t) => res.some((re) => re.test(t)));
+  const open = async () => (await widget.isVisible()) && !(await widget.locator('input').inputValue()).startsWith('>') && (await rows.count()) > 0;
+  let shown = await until('a quick pick', async () => (await open()) && (await offered()), timeoutMs, page).catch(() => false);
+  if (!shown && !(await open().catch(() => false))) return undefined;
+  // The list draws only the rows in view: type a plain name into its filter to bring it up.
+  const plain = res.find((re) => /^[\w.-]+$/.test(re.source));
+  if (!shown && plain) {
+    await widget.locator('input').fill(plain.source);
+    shown = await until(`${plain.source} in the quick pick`, offered, 5000, page).catch(() => false);
+  }
   const texts = await rows.allInnerTexts();
   say('quick pick offers:', texts.map((t) => t.replace(/\n/g, ' ')).join(' || '));
   const i = res.map((re) => texts.findIndex((t) => re.test(t))).find((j) => j >= 0);
@@ -256,10 +263,13 @@ async function colorTheme(page, name) {
     const view = page.locator('.pane-body .monaco-list').filter({ has: page.locator('.monaco-list-row') }).first();
     const sweepRow = view.locator('.monaco-list-row', { hasText: 'lr-sweep' }).filter({ hasText: 'sweep' }).first();
     await sweepRow.waitFor({ state: 'visible', timeout: 20000 });
-    await sweepRow.click(); // opens the sweep's dashboard, which may take the keyboard focus
-    await runCommand(page, 'Neurite: Focus on Runs View'); // back to the tree, the sweep row focused
-    await page.keyboard.press('ArrowRight'); // expand (or, if the click expanded it, move to its first trial)
     const trial = (i) => view.locator('.monaco-list-row', { hasText: new RegExp(`^t${i} `) }).first();
+    // A row with a command (Open Sweep) expands only from its twistie; a click on the row opens the
+    // dashboard, which takes the keyboard focus, so neither a row click nor ArrowRight expands it.
+    for (let attempt = 0; attempt < 3 && !(await trial(0).isVisible()); attempt++) {
+      await sweepRow.locator('.monaco-tl-twistie').click();
+      await trial(0).waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
+    }
     await trial(0).waitFor({ state: 'visible', timeout: 20000 });
     await trial(0).click();
     await trial(3).click({ modifiers: ['Control'] });
@@ -271,7 +281,12 @@ async function colorTheme(page, name) {
     const compare = await until('the comparison of the two runs', async () => {
       const t = await findInFrames(page, '#compare-title');
       return t && /2 runs/.test(t.text) ? t : undefined;
-    }, 30000, page, 500).catch((e) => { problems.push(e.message); return undefined; });
+    }, 30000, page, 500).catch(async (e) => {
+      problems.push(e.message);
+      await shot(page, 'compare-error.png');
+      say('frames:', (await Promise.all(page.frames().map((f) => findInFrames({ frames: () => [f] }, 'h1')))).filter(Boolean).map((t) => t.text).join(' | '));
+      return undefined;
+    });
     if (compare) {
       say(`comparison: "${compare.text}"`);
       const overlays = (await chartsIn(compare.frame)).filter((c) => c.id.startsWith('compare:'));
