@@ -10,6 +10,7 @@ import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
 import { ncapExperiment } from './ncap-swimmer';
 import { nestedExperiment } from './nested-mlp';
+import { richLazyExperiment } from './richlazy-rnn';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
 import { networkExperiment } from './spiking-network';
@@ -24,6 +25,7 @@ export const experiments: readonly Experiment[] = [
   sfqXorExperiment,
   ncapExperiment,
   nestedExperiment,
+  richLazyExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {
