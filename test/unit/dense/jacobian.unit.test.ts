@@ -110,15 +110,17 @@ describe('dense per-example Jacobians and tangent kernels', () => {
     assert.strictEqual(r.output.length, T * B * K);
   });
 
-  const refusals: [string, (g: Graph) => { y: Value; w: Value }, RegExp][] = [
-    ['W as the left operand', (g) => { const w = g.param('w', [3, 3]); return { w, y: o.matmul(w, g.input('x', [3, 3])) }; }, /MatMul: per-example Jacobians need w used only as the right operand/],
-    ['W read by an elementwise op', (g) => { const w = g.param('w', [3, 3]); return { w, y: o.matmul(g.input('x', [2, 3]), o.mul(w, 2)) }; }, /Mul: per-example Jacobians need w used only as the right operand/],
-    ['rows that are not the examples', (g) => { const w = g.param('w', [3, 3]); return { w, y: o.reshape(o.gemm(g.input('x', [4, 3]), w), [2, 2, 3]) }; }, /Gemm: per-example Jacobians need one row per example: 4 rows against a batch of 2/],
+  // The output y for a weight w [3, 3] of graph g; the message the refusal must carry.
+  const refusals: [string, (g: Graph, w: Value) => Value, RegExp][] = [
+    ['W as the left operand', (g, w) => o.matmul(w, g.input('x', [3, 3])), /MatMul: per-example Jacobians need w used only as the right operand/],
+    ['W read by an elementwise op', (g, w) => o.matmul(g.input('x', [2, 3]), o.mul(w, 2)), /Mul: per-example Jacobians need w used only as the right operand/],
+    ['rows that are not the examples', (g, w) => o.reshape(o.gemm(g.input('x', [4, 3]), w), [2, 2, 3]), /Gemm: .*one row per example: 4 rows against a batch of 2/],
   ];
   for (const [name, make, message] of refusals) {
     it(`refuses, naming the node, a weight that reaches the output otherwise: ${name}`, () => {
       const g = new Graph();
-      const { y, w } = make(g);
+      const w = g.param('w', [3, 3]);
+      const y = make(g, w);
       assert.throws(() => jacobianFactors(y, w, 0), (e: Error) => e instanceof GraphError && message.test(e.message));
     });
   }
