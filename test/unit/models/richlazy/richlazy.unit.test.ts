@@ -11,6 +11,7 @@ import { frobenius, svd } from '../../../../kernel/dense/linalg';
 import { alignInit, richLazyNet } from '../../../../kernel/models/richlazy/network';
 import { DECISION_STEP, STEPS, tasks, trialBatch, type Task, type TaskName } from '../../../../kernel/models/richlazy/tasks';
 import { loadSpec } from '../../../../kernel/runs/runner';
+import { planSweep } from '../../../../kernel/sweeps/plan';
 import { maxAbsDiff } from '../../dense/helpers';
 import { cli, lastJsonLine, repoRoot, tempDir } from '../../helpers';
 
@@ -117,9 +118,10 @@ describe('richlazy.rnn', function () {
     assert.strictEqual(s.metrics.weight_change, probes[2].values.weightChange);
   });
 
-  it('the sample validates, and a rank above N or kernel trials beyond the probe set are refused before any work', () => {
-    loadSpec({ specPath: path.join(repoRoot, 'samples', 'richlazy.neurite.yaml') });
-    assert.throws(() => loadSpec({ spec: { kind: 'richlazy.rnn', model: { hidden: 50, rank: 60 } } }), /model\.rank: the rank cannot exceed model\.hidden \(50\), got 60/);
-    assert.throws(() => loadSpec({ spec: { kind: 'richlazy.rnn', probe: { trials: 16, kernelTrials: 32 } } }), /probe\.kernelTrials/);
+  it('the sample and every trial of its sweep validate (bad specs: test/unit/cli/bad-specs.unit.test.ts)', () => {
+    const specPath = path.join(repoRoot, 'samples', 'richlazy.neurite.yaml');
+    assert.strictEqual(loadSpec({ specPath }).spec.model.hidden, 300);
+    const plan = planSweep({ specPath }); // validates every trial's spec
+    assert.strictEqual(plan.trials.length, 6 * 3 * 3, 'six cases × three tasks × three seeds');
   });
 });
