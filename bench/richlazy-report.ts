@@ -53,15 +53,16 @@ function readTrials(sweepDir: string): Trial[] {
 }
 
 /** One panel: series of (x, mean, sd) points on a log-x axis, or a plain x axis. */
-function panel(o: { x: number; y: number; w: number; h: number; title: string; logX: boolean; xTicks: number[]; series: { name: string; color: string; dash?: string; points: { x: number; m: number; s: number }[] }[] }): string[] {
+function panel(o: { x: number; y: number; w: number; h: number; title: string; logX: boolean; floor?: number; xTicks: number[]; series: { name: string; color: string; dash?: string; points: { x: number; m: number; s: number }[] }[] }): string[] {
   const all = o.series.flatMap((s) => s.points.flatMap((p) => [p.m - p.s, p.m + p.s]));
   let [y0, y1] = [Math.min(...all), Math.max(...all)];
   const pad = (y1 - y0) * 0.08 || 0.05;
-  [y0, y1] = [y0 - pad, y1 + pad];
+  [y0, y1] = [Math.max(o.floor ?? -Infinity, y0 - pad), y1 + pad];
   const fx = (v: number) => (o.logX ? Math.log10(v) : v);
   const [x0, x1] = [fx(Math.min(...o.xTicks)), fx(Math.max(...o.xTicks))];
   const px = (v: number) => o.x + 45 + ((fx(v) - x0) / (x1 - x0 || 1)) * (o.w - 60);
   const py = (v: number) => o.y + o.h - 30 - ((v - y0) / (y1 - y0)) * (o.h - 55);
+  const clip = (v: number) => Math.max(y0, v); // error bars stop at the axis floor
   const out = [`<text x="${o.x + 45}" y="${o.y + 14}" font-size="13">${o.title}</text>`];
   for (let k = 0; k <= 4; k++) {
     const v = y0 + ((y1 - y0) * k) / 4;
@@ -72,7 +73,7 @@ function panel(o: { x: number; y: number; w: number; h: number; title: string; l
     const pts = s.points.map((p) => `${px(p.x).toFixed(1)},${py(p.m).toFixed(1)}`).join(' ');
     out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     for (const p of s.points) {
-      out.push(`<line x1="${px(p.x)}" x2="${px(p.x)}" y1="${py(p.m - p.s)}" y2="${py(p.m + p.s)}" stroke="${s.color}"/><circle cx="${px(p.x)}" cy="${py(p.m)}" r="3" fill="${s.color}"/>`);
+      out.push(`<line x1="${px(p.x)}" x2="${px(p.x)}" y1="${py(clip(p.m - p.s))}" y2="${py(p.m + p.s)}" stroke="${s.color}"/><circle cx="${px(p.x)}" cy="${py(p.m)}" r="3" fill="${s.color}"/>`);
     }
   }
   return out;
@@ -130,7 +131,7 @@ function main(): void {
   const [W, H] = [1100, 640];
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`];
   measures.forEach((m, i) => {
-    parts.push(...panel({ x: i * 360, y: 10, w: 360, h: 300, title: `${m.label} vs initial rank r`, logX: true, xTicks: ranks, series: tasks.map((task, k) => ({ name: task, color: colors[k], points: rankCases.map((n, j) => ({ x: ranks[j], m: mean(values(of(task, n), m.key)), s: sd(values(of(task, n), m.key)) })) })) }));
+    parts.push(...panel({ x: i * 360, y: 10, w: 360, h: 300, title: `${m.label} vs initial rank r`, logX: true, floor: 0, xTicks: ranks, series: tasks.map((task, k) => ({ name: task, color: colors[k], points: rankCases.map((n, j) => ({ x: ranks[j], m: mean(values(of(task, n), m.key)), s: sd(values(of(task, n), m.key)) })) })) }));
   });
   const curveTask = tasks[0];
   const curveCases = [...rankCases, ...(alignedName && controlName ? [controlName, alignedName] : [])];
