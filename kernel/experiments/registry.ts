@@ -8,6 +8,9 @@ import type { Experiment } from './experiment';
 import { formatIssues, type Override, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { dopamineExperiment } from './gating-dopamine';
+import { foundationExperiment } from './gating-foundation';
+import { conceptShiftExperiment } from './homeostatic-concept-shift';
 import { ncapExperiment } from './ncap-swimmer';
 import { nestedExperiment } from './nested-mlp';
 import { richLazyExperiment } from './richlazy-rnn';
@@ -19,12 +22,15 @@ import { spatialExperiment } from './spiking-spatial-stdp';
 export const experiments: readonly Experiment[] = [
   sdrExperiment,
   mlpExperiment,
+  conceptShiftExperiment,
   networkExperiment,
   spatialExperiment,
   sfqCircuitExperiment,
   sfqXorExperiment,
   ncapExperiment,
   nestedExperiment,
+  foundationExperiment,
+  dopamineExperiment,
   richLazyExperiment,
 ];
 
