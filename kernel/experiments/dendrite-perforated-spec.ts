@@ -30,7 +30,7 @@ export const perforatedSpec = defineSpec('dendrite.perforated', {
       perforate: z
         .union([z.literal('all'), z.array(layerName).max(32)])
         .default('all')
-        .describe('Layers that grow dendrites: "all" (every Linear and Conv2d, as the authors\' library does), or names such as [model.hidden[0], model.output]; [] trains the plain net with the same schedule (it stops at the first switch).'),
+        .describe('Layers that grow dendrites: "all" (every Linear and Conv2d, as the authors\' library does), or a list of names: model.hidden[0], model.conv[1], model.output (quoted in a YAML flow list), or their ids hidden0, conv1, output; [] trains the plain net with the same schedule (it stops at the first switch).'),
       widenTo: z
         .int()
         .min(0)

@@ -69,10 +69,18 @@ export function layerNames(spec: Pick<NetSpec, 'conv' | 'hidden'>): { name: stri
   return names;
 }
 
+/** A layer as `perforate` may name it: `model.hidden[0]`, or its attribution id `hidden0` (`conv1`, `output`), which YAML takes unquoted in a flow list. */
+export function layerName(name: string): string {
+  const m = /^(conv|hidden)(\d+)$/.exec(name);
+  return m ? `model.${m[1]}[${Number(m[2])}]` : name === 'output' ? 'model.output' : name;
+}
+
 /** The names of the layers to perforate ('all': every Linear and Conv2d). */
 export function perforatedNames(spec: Pick<NetSpec, 'conv' | 'hidden' | 'perforate'>): string[] {
   const weighted = layerNames(spec).filter((l) => l.kind === 'Linear' || l.kind === 'Conv2d').map((l) => l.name);
-  return spec.perforate === 'all' ? weighted : weighted.filter((n) => spec.perforate.includes(n));
+  if (spec.perforate === 'all') return weighted;
+  const asked = spec.perforate.map(layerName);
+  return weighted.filter((n) => asked.includes(n));
 }
 
 /** Problems of `perforate` against the layers the spec makes: [index, message]. */
@@ -80,11 +88,12 @@ export function perforateProblems(spec: Pick<NetSpec, 'conv' | 'hidden' | 'perfo
   if (spec.perforate === 'all') return [];
   const all = layerNames(spec);
   const weighted = all.filter((l) => l.kind === 'Linear' || l.kind === 'Conv2d').map((l) => l.name);
-  return spec.perforate.flatMap((name, index) => {
+  const asked = spec.perforate.map(layerName);
+  return asked.flatMap((name, index) => {
     const layer = all.find((l) => l.name === name);
-    if (!layer) return [{ index, message: `no layer "${name}" in this model; its Linear and Conv2d layers are ${weighted.join(', ')}` }];
+    if (!layer) return [{ index, message: `no layer "${spec.perforate[index]}" in this model; its Linear and Conv2d layers are ${weighted.join(', ')}` }];
     if (layer.kind !== 'Linear' && layer.kind !== 'Conv2d') return [{ index, message: `"${name}" is ${layer.kind}; only Linear and Conv2d layers can be perforated (${weighted.join(', ')})` }];
-    if (spec.perforate.indexOf(name) !== index) return [{ index, message: `"${name}" is listed twice` }];
+    if (asked.indexOf(name) !== index) return [{ index, message: `"${spec.perforate[index]}" names ${name} a second time` }];
     return [];
   });
 }
