@@ -46,6 +46,10 @@ export const perforatedSpec = defineSpec('dendrite.perforated', {
         .enum(['correlation', 'gradient'])
         .default('correlation')
         .describe('correlation: the dendrite phase trains new dendrites alone on their correlation with the neuron\'s error (perforated backpropagation); gradient: a new set joins at once and trains with everything by backpropagation on the loss (the open-source library\'s default).'),
+      detachInputs: z
+        .boolean()
+        .optional()
+        .describe('Perforated backpropagation proper: the error reaches earlier layers through the neurons only, never back through a dendrite (the dendrites\' inputs are detached). Default: true with correlation learning, false with gradient learning (the open-source library).'),
       initScale: z.number().gt(0).max(1).default(0.01).describe('New dendrites\' weights and biases start at N(0,1) times this.'),
       optimizer: z.enum(['sgd', 'momentum', 'adam']).optional().describe('Update rule of the dendrite phase; default train.optimizer.'),
       lr: z.number().gt(0).max(100).optional().describe('Learning rate of the dendrite phase; default train.lr.'),

@@ -55,7 +55,8 @@ export const perforatedExperiment: Experiment<PerforatedSpec> = {
     const features = input.rows * input.cols;
 
     // (2) The network: this one, or the plain net widened to its size with `widenTo` dendrite sets.
-    const netSpec = spec.model.widenTo > 0 ? { ...spec.model, hidden: widenedHidden(spec.model, input, spec.model.widenTo), perforate: [] } : spec.model;
+    const detachInputs = spec.dendrites.detachInputs ?? spec.dendrites.learning === 'correlation';
+    const netSpec = spec.model.widenTo > 0 ? { ...spec.model, hidden: widenedHidden(spec.model, input, spec.model.widenTo), perforate: [] } : { ...spec.model, detachInputs };
     const net = PerforatedNet.build(netSpec, input, ctx.rng.fork('init'));
     const exec = execOptions(ctx.device as Device, { threads: spec.train.threads, spin: spec.train.spin });
     const conv = netSpec.conv.length > 0;

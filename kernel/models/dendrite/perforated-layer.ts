@@ -14,6 +14,11 @@
  * joins it with c = 0). With no dendrites the layer adds exactly the wrapped layer's nodes, so
  * it computes bit for bit what the plain layer does (tested).
  *
+ * With `detachInputs` ("perforated" backpropagation) the dendrites see the layer's input through
+ * a StopGradient: the error reaches earlier layers through the neurons only, never through a
+ * dendrite. The authors' library does this in its perforated-backpropagation mode (the dendrite
+ * inputs pass through its `preprocess_pb`), not in its open-source gradient mode.
+ *
  * Taps (Graph.taps) under the layer's name: `<name>.output` (o, the pre-activation),
  * `<name>.dendrites` (Σ c·d, when joined dendrites exist), `<name>.candidate` (the candidate's d).
  */
@@ -41,7 +46,7 @@ export class PerforatedLayer implements Layer {
   readonly sets: DendriteSet[] = [];
   joined = 0;
 
-  constructor(readonly name: string, readonly neuron: Neuron) {}
+  constructor(readonly name: string, readonly neuron: Neuron, readonly detachInputs = false) {}
 
   get units(): number {
     return this.neuron instanceof Linear ? this.neuron.outFeatures : this.neuron.outChannels;
@@ -95,10 +100,11 @@ export class PerforatedLayer implements Layer {
     const base = this.neuron.apply(x, bind);
     if (this.sets.length === 0) return g.tap(`${this.name}.output`, base);
     return g.scope(`${this.name}.dendrites`, () => {
+      const input = this.detachInputs ? o.stopGradient(x) : x;
       const ds: Value[] = [];
       let sum: Value | undefined;
       for (const [k, set] of this.sets.entries()) {
-        let pre = this.dendriteDrive(x, set, bind); // U_k x + a_k
+        let pre = this.dendriteDrive(input, set, bind); // U_k x + a_k
         for (let j = 0; j < k; j++) pre = o.add(pre, o.mul(this.perUnit(o.slice(bind(set.cascade!), [j], [j + 1], [0])), ds[j])); // + v_{k,j} ⊙ d_j
         const d = o.sigmoid(pre);
         ds.push(d);

@@ -23,6 +23,8 @@ export interface NetSpec {
   init: 'he' | 'xavier' | 'torch';
   /** Layers to perforate by name, or every Linear and Conv2d. */
   perforate: 'all' | string[];
+  /** Dendrites see their layer's input through a StopGradient (PerforatedLayer). */
+  detachInputs?: boolean;
 }
 
 export interface InputInfo {
@@ -139,7 +141,7 @@ export class PerforatedNet {
     const init = { init: { kind: spec.init } } as const;
     const weighted = (info: WeightLayerInfo, neuron: Neuron): Layer => {
       if (!wrap.has(info.name)) return (ids.set(neuron, info.id), neuron);
-      const p = new PerforatedLayer(info.name, neuron);
+      const p = new PerforatedLayer(info.name, neuron, spec.detachInputs);
       perforated.push(p);
       ids.set(p, info.id);
       return p;

@@ -147,13 +147,36 @@ describe('perforated layer', () => {
     assert.strictEqual(n, 36 + 2 + 2 * (36 + 2 + 2) + 2);
   });
 
+  it('with detached inputs the error reaches the input through the neuron only: ∂(Σ r·o)/∂x = rW, and through the dendrites as well without', async () => {
+    const rng = new Rng(13);
+    const [W, r] = [Float32Array.from(randomFeed(rng, 2 * 3)), randomFeed(rng, 4 * 2)]; // W as the layer holds it (float32)
+    const grad = async (detach: boolean) => {
+      const layer = new PerforatedLayer('p', new Linear('p', 3, 2, new Rng(1)), detach);
+      layer.neuron.weight.set(W);
+      (layer.addCandidate(new Rng(2), 0.5), layer.accept());
+      randomise(layer, new Rng(3));
+      const g = new Graph('float64');
+      const x = g.param('x', [4, 3]);
+      const y = layer.apply(x, feedParams(g).bind);
+      g.output('dx', gradients(o.reduceSum(o.mul(y, g.constant(r, [4, 2])), [0, 1], false), [x])[0]);
+      const feeds: Feeds = { x: randomFeed(new Rng(4), 12) };
+      for (const p of layer.parameters()) feeds[p.name] = Float64Array.from(p.data);
+      return (await (await compileOrt(g)).run(feeds)).dx as Float64Array;
+    };
+    const rW = Array.from({ length: 12 }, (_, k) => r[Math.floor(k / 3) * 2] * W[k % 3] + r[Math.floor(k / 3) * 2 + 1] * W[3 + (k % 3)]);
+    const detached = await grad(true);
+    rW.forEach((v, k) => assert.ok(Math.abs(detached[k] - v) < 1e-12, `dx[${k}] ${detached[k]} vs ${v}`));
+    const attached = await grad(false);
+    assert.ok(rW.some((v, k) => Math.abs(attached[k] - v) > 1e-3), 'without detaching, the dendrite path adds to the input gradient');
+  });
+
   for (const kind of ['Linear', 'Conv2d'] as const) {
     it(`dendrite phase, ${kind}: the correlation objective −Σ|Σ(d − d̄)(e − ē)| with e = ∂L/∂o taken in the same graph matches finite differences in the candidates' U, a and v [${kind === 'Linear' ? 'onnxruntime' : 'TypeScript'} float64]`, async () => {
       const rng = new Rng(kind === 'Linear' ? 21 : 22);
       const first = kind === 'Linear' ? new Linear('h', 4, 3, rng) : new Conv2d('h', 1, 2, 3, rng, { padding: 1 });
-      const hidden = new PerforatedLayer('h', first);
+      const hidden = new PerforatedLayer('h', first, true);
       const flat = kind === 'Linear' ? 3 : 2 * 2 * 2;
-      const out = new PerforatedLayer('out', new Linear('out', flat, 3, rng));
+      const out = new PerforatedLayer('out', new Linear('out', flat, 3, rng), true); // as the experiment builds them for correlation learning
       for (const l of [hidden, out]) {
         l.addCandidate(rng.fork(`${l.name}.0`), 0.5);
         l.accept();
