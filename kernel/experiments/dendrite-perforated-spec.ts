@@ -51,8 +51,11 @@ export const perforatedSpec = defineSpec('dendrite.perforated', {
         .optional()
         .describe('Perforated backpropagation proper: the error reaches earlier layers through the neurons only, never back through a dendrite (the dendrites\' inputs are detached). Default: true with correlation learning, false with gradient learning (the open-source library).'),
       initScale: z.number().gt(0).max(1).default(0.01).describe('New dendrites\' weights and biases start at N(0,1) times this.'),
-      optimizer: z.enum(['sgd', 'momentum', 'adam']).optional().describe('Update rule of the dendrite phase; default train.optimizer.'),
-      lr: z.number().gt(0).max(100).optional().describe('Learning rate of the dendrite phase; default train.lr.'),
+      optimizer: z
+        .enum(['sgd', 'momentum', 'adam'])
+        .default('adam')
+        .describe('Update rule of the dendrite phase. Adam, because the correlation\'s gradient scales with the error (∝ 1/batch) and with the candidates\' small initial spread: momentum SGD barely moves them (test: XOR).'),
+      lr: z.number().gt(0).max(100).default(0.001).describe('Learning rate of the dendrite phase.'),
     })
     .prefault({})
     .describe('How dendrites learn.'),

@@ -81,7 +81,7 @@ export const perforatedExperiment: Experiment<PerforatedSpec> = {
     const shuffle = ctx.rng.fork('shuffle');
     const growRng = ctx.rng.fork('dendrites');
     const neuronOpt = optimizerSpec(spec.train.optimizer, spec.train.lr, spec.train);
-    const dendriteOpt = optimizerSpec(spec.dendrites.optimizer ?? spec.train.optimizer, spec.dendrites.lr ?? spec.train.lr, spec.train);
+    const dendriteOpt = optimizerSpec(spec.dendrites.optimizer, spec.dendrites.lr, spec.train);
     const events: ScheduleEvent[] = [];
     const epochs: (EpochReport & { phase: 'neuron' | 'dendrite'; cycles: number; score?: number })[] = [];
     let best: NetSnapshot | undefined;
