@@ -9,7 +9,8 @@
  *   2. Training steps/s of the two phases against PyTorch running the same perforated forward
  *      and backward (bench/perforated_torch.py): Debian's torch 1.13 (1 thread,
  *      OMP_WAIT_POLICY=ACTIVE, its best here) and a current torch from the venv in
- *      ~/.cache/neurite/torch-venv (2 threads, default policy), rounds alternating.
+ *      ~/.cache/neurite/torch-venv (2 threads, default policy; and 1 thread, for a loaded
+ *      machine), rounds alternating.
  * Prints tables and writes bench/results/perforated.json.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
@@ -164,6 +165,9 @@ async function main(): Promise<void> {
   const setups: { name: string; python: string; threads: number; env: Record<string, string> }[] = [
     { name: 'torch 1.13 (Debian, 1 thread, ACTIVE)', python: '/usr/bin/python3', threads: 1, env: { OMP_WAIT_POLICY: 'ACTIVE' } },
     { name: 'torch (venv, 2 threads)', python: venv, threads: 2, env: {} },
+    // Under heavy load from other processes, 2 spinning threads can starve each other (measured
+    // here at load ~15 on 2 cores: 50× slower); one thread shows what the version does then.
+    { name: 'torch (venv, 1 thread)', python: venv, threads: 1, env: {} },
   ];
   const torches = setups.filter((t) => fs.existsSync(t.python));
   const stepRows: Row[] = [];

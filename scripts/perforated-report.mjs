@@ -1,20 +1,24 @@
 // The dendrite.perforated comparison from a finished sweep's table (README "dendrite.perforated"):
-//   node scripts/perforated-report.mjs <sweep-dir> [--svg FILE]
-// Reads <sweep-dir>/table.json (what `neurite sweep` writes), prints a Markdown table per data
-// fraction and width — plain, perforated and wide test accuracy (mean ± sd over seeds), parameter
-// counts, cycles, and the remaining-error reduction of perforated and wide against plain — and
-// with --svg draws test accuracy against parameters (one panel per data fraction).
+//   node scripts/perforated-report.mjs <sweep-dir>… [--svg FILE]
+// Reads each <sweep-dir>/table.json (what `neurite sweep` writes; several sweeps of the same
+// spec merge, e.g. an ablation swept apart), prints a Markdown table per data fraction and
+// width — plain, perforated and wide test accuracy (mean ± sd over seeds), parameter counts,
+// cycles, and the remaining-error reduction of perforated and wide against plain; other cases
+// (an ablation) in the last column — and with --svg draws test accuracy against parameters (one
+// panel per data fraction).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [dir, ...rest] = process.argv.slice(2);
-if (!dir) {
-  console.error('usage: node scripts/perforated-report.mjs <sweep-dir> [--svg FILE]');
+const argv = process.argv.slice(2);
+const svgAt = argv.indexOf('--svg');
+const dirs = svgAt >= 0 ? argv.filter((_, i) => i !== svgAt && i !== svgAt + 1) : argv;
+if (!dirs.length) {
+  console.error('usage: node scripts/perforated-report.mjs <sweep-dir>… [--svg FILE]');
   process.exit(2);
 }
-const svgAt = rest.indexOf('--svg');
-const table = JSON.parse(readFileSync(join(dir, 'table.json'), 'utf8'));
-if (table.kind !== 'dendrite.perforated') throw new Error(`${dir}: a ${table.kind} sweep, not dendrite.perforated`);
+const tables = dirs.map((dir) => JSON.parse(readFileSync(join(dir, 'table.json'), 'utf8')));
+for (const [i, t] of tables.entries()) if (t.kind !== 'dendrite.perforated') throw new Error(`${dirs[i]}: a ${t.kind} sweep, not dendrite.perforated`);
+const table = { rows: tables.flatMap((t) => t.rows) };
 
 // One entry per (case, hidden, fraction, other swept values): the table's rows.
 const label = (r) => r.overrides.name ?? (r.overrides['model.widenTo'] ? 'wide' : JSON.stringify(r.overrides['model.perforate']) === '[]' ? 'plain' : 'perforated');
@@ -50,12 +54,12 @@ for (const g of rows) {
   console.log(`| ${cells.join(' | ')} |`);
 }
 
-if (svgAt >= 0) writeFileSync(rest[svgAt + 1], svg(rows));
+if (svgAt >= 0) writeFileSync(argv[svgAt + 1], svg(rows));
 
 /** Test accuracy (mean ± sd) against parameters, log x, one panel per data fraction. */
 function svg(groups) {
   const fractions = [...new Set(groups.map((g) => g.overrides['data.fraction'] ?? 1))];
-  const [W, H, pad] = [360, 280, { l: 52, r: 12, t: 28, b: 40 }];
+  const [W, H, pad] = [380, 280, { l: 58, r: 44, t: 28, b: 40 }];
   const styles = { plain: { color: '#1f77b4', shape: 'circle' }, perforated: { color: '#d62728', shape: 'triangle' }, wide: { color: '#2ca02c', shape: 'square' } };
   const parts = [];
   fractions.forEach((f, i) => {
@@ -74,6 +78,7 @@ function svg(groups) {
       parts.push(`<text x="${i * W + pad.l - 4}" y="${Y(v) + 3}" text-anchor="end" font-size="10">${(100 * v).toFixed(1)}</text>`);
     }
     parts.push(`<text x="${i * W + W / 2}" y="${H - 8}" text-anchor="middle" font-size="11">parameters</text>`);
+    parts.push(`<text transform="translate(${i * W + 14},${H / 2}) rotate(-90)" text-anchor="middle" font-size="11">test accuracy %</text>`);
     for (const name of Object.keys(styles)) {
       const line = pts.filter((p) => p.name === name).sort((a, b) => a.x - b.x);
       if (line.length > 1) parts.push(`<polyline fill="none" stroke="${styles[name].color}" stroke-opacity="0.4" points="${line.map((p) => `${X(p.x)},${Y(p.y)}`).join(' ')}"/>`);
@@ -83,9 +88,9 @@ function svg(groups) {
       const [cx, cy] = [X(p.x), Y(p.y)];
       parts.push(`<line x1="${cx}" y1="${Y(p.y - p.sd)}" x2="${cx}" y2="${Y(p.y + p.sd)}" stroke="${color}"/>`);
       parts.push(shape === 'circle' ? `<circle cx="${cx}" cy="${cy}" r="4" fill="${color}"/>` : shape === 'square' ? `<rect x="${cx - 4}" y="${cy - 4}" width="8" height="8" fill="${color}"/>` : `<path d="M${cx},${cy - 5} L${cx + 5},${cy + 4} L${cx - 5},${cy + 4} Z" fill="${color}"/>`);
-      parts.push(`<text x="${cx + 6}" y="${cy - 5}" font-size="9" fill="${color}">h=${JSON.stringify(p.h)}</text>`);
+      parts.push(`<text x="${cx + 6}" y="${cy - 5}" font-size="9" fill="${color}">h=${[p.h].flat().join(',')}</text>`);
     }
   });
-  const legend = Object.entries(styles).map(([name, s], k) => `<text x="${pad.l + 10 + k * 90}" y="${H + 16}" font-size="12" fill="${s.color}">■ ${name}</text>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * fractions.length}" height="${H + 24}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="4" y="${H + 16}" font-size="11">test accuracy %</text>${parts.join('')}${legend}</svg>\n`;
+  const legend = Object.entries(styles).map(([name, s], k) => `<text x="${pad.l + 10 + k * 100}" y="${H + 16}" font-size="12" fill="${s.color}">${{ circle: '●', triangle: '▲', square: '■' }[s.shape]} ${name}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * fractions.length}" height="${H + 24}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}${legend}<text x="${W * fractions.length - 6}" y="${H + 16}" text-anchor="end" font-size="10">mean ± sd over seeds</text></svg>\n`;
 }

@@ -14,7 +14,8 @@ import { createSession, execOptions } from '../../../../kernel/dense/session';
 import { dendriteContributions, writeContributions } from '../../../../kernel/models/dendrite/perforated-contribution';
 import { PerforatedNet, parameterCount, widenedHidden, type NetSpec } from '../../../../kernel/models/dendrite/perforated-net';
 import { EVENTS, REASONS } from '../../../../kernel/models/dendrite/perforated-schedule';
-import { assertRejected, lastJsonLine, runMain, tempDir } from '../../helpers';
+import { planSweep } from '../../../../kernel/sweeps/plan';
+import { assertRejected, lastJsonLine, repoRoot, runMain, tempDir } from '../../helpers';
 
 const exec = execOptions('cpu', { threads: 1 });
 const mnist = { rows: 28, cols: 28, classes: 10 };
@@ -126,6 +127,13 @@ describe('dendrite.perforated experiment', () => {
     assert.ok(parameterCount({ ...mlp, hidden: [h], perforate: [] }, mnist) >= target);
     assert.ok(parameterCount({ ...mlp, hidden: [h - 1], perforate: [] }, mnist) < target);
     assert.strictEqual(h, 33, 'MLP 784-8-10 with 3 dendrite sets on both layers has the parameters of 784-33-10');
+  });
+
+  it('the samples plan their sweeps: the MLP 3 cases × 3 widths × 3 data fractions × 3 seeds, the conv net 3 cases × 3 seeds', () => {
+    const mlp = planSweep({ specPath: path.join(repoRoot, 'samples', 'perforated-mlp.neurite.yaml') });
+    assert.deepStrictEqual([mlp.trials.length, mlp.configs.length], [81, 27]);
+    const conv = planSweep({ specPath: path.join(repoRoot, 'samples', 'perforated-conv.neurite.yaml') });
+    assert.deepStrictEqual([conv.trials.length, conv.configs.length], [9, 3]);
   });
 
   describe('bad specs', () => {
