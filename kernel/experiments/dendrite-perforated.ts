@@ -30,7 +30,7 @@ import { TrainState } from '../dense/step';
 import { evaluate, train, type EpochReport } from '../dense/train';
 import { dendriteContributions, writeContributions } from '../models/dendrite/perforated-contribution';
 import { CorrelationScores, correlationObjective } from '../models/dendrite/perforated-correlation';
-import { PerforatedNet, parameterCount, widenedHidden, type NetSnapshot } from '../models/dendrite/perforated-net';
+import { PerforatedNet, parameterCount, weightLayers, widenedHidden, type NetSnapshot } from '../models/dendrite/perforated-net';
 import { EVENTS, PhaseSchedule, REASONS, type Action, type ScheduleEvent } from '../models/dendrite/perforated-schedule';
 import { perforatedSpec, subsetProblems, type PerforatedSpec } from './dendrite-perforated-spec';
 import type { Experiment, ExperimentResult } from './experiment';
@@ -71,7 +71,7 @@ export const perforatedExperiment: Experiment<PerforatedSpec> = {
     };
     const test = () => evaluate(io, byteBatches(data.test, Int32Array.from({ length: data.test.count }, (_, i) => i), 1000), ctx);
     ctx.log(
-      `${conv ? `conv ${netSpec.conv.join('-')} + ` : ''}MLP ${[features, ...netSpec.hidden, data.classes].join('-')}, ${net.parameterCount()} parameters` +
+      `${conv ? `conv ${netSpec.conv.join('-')} + ` : ''}MLP ${[weightLayers(netSpec, input)[netSpec.conv.length].weightShape[1], ...netSpec.hidden, data.classes].join('-')}, ${net.parameterCount()} parameters` +
         `${spec.model.widenTo ? ` (plain, widened to ${parameterCount(spec.model, input, spec.model.widenTo)} = the perforated net with ${spec.model.widenTo} dendrite sets)` : `; perforated: ${net.perforated.map((l) => l.name).join(', ') || 'none'}`}` +
         `; ${trainIdx.length} training, ${valIdx.length} validation images (fraction ${spec.data.fraction}); ${exec.threads} threads on ${exec.device}`,
     );
