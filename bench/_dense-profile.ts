@@ -1,7 +1,7 @@
 /**
  * onnxruntime's per-node profile of the MLP 784-256-10 SGD training step (bench/dense.ts's step):
  * `npm run build && npx tsc -p tsconfig.json && node out/bench/_dense-profile.js [--batch 64]
- * [--threads 1] [--steps 16] [--runs 200] [--nodes]`. Prints, per node of the optimised graph
+ * [--threads 1] [--spin within-runs] [--steps 16] [--runs 200] [--nodes]`. Prints, per node of the optimised graph
  * (onnxruntime's names and op types), the mean µs per step and its share of the node time, and
  * the mean wall time of a run per step. With --nodes, first lists the graph Neurite serialises.
  */
@@ -14,7 +14,7 @@ import { Linear } from '../kernel/dense/layers/linear';
 import { softmaxCrossEntropy } from '../kernel/dense/losses';
 import { ModelProto } from '../kernel/dense/onnx/onnx-proto';
 import { makeOptimizer } from '../kernel/dense/optimizers';
-import { compile, execOptions, sessions } from '../kernel/dense/session';
+import { compile, execOptions, sessions, type Spin } from '../kernel/dense/session';
 import { TrainState, TrainStep } from '../kernel/dense/step';
 
 const arg = (name: string, def: number) => {
@@ -25,6 +25,7 @@ const BATCH = arg('batch', 64);
 const THREADS = arg('threads', 1);
 const STEPS = arg('steps', 16);
 const RUNS = arg('runs', 200);
+const SPIN = (process.argv[process.argv.indexOf('--spin') + 1] ?? 'within-runs') as Spin;
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-profile-'));
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const rng = new Rng(1);
   const model = new Sequential('model', [new Linear('fc1', 784, 256, rng, { init: { kind: 'torch' } }), new Activation('act', 'relu'), new Linear('fc2', 256, 10, rng, { init: { kind: 'torch' } })]);
   const state = new TrainState(model.parameters(), makeOptimizer({ kind: 'sgd', lr: 0.01 }));
-  const exec = execOptions('cpu', { threads: THREADS });
+  const exec = execOptions('cpu', { threads: THREADS, spin: process.argv.includes('--spin') ? SPIN : undefined });
   const step = await TrainStep.compile({ model, state, inputShape: [BATCH, 784], target: { shape: [BATCH], dtype: 'int32' }, loss: softmaxCrossEntropy, exec, steps: STEPS });
   if (process.argv.includes('--nodes')) {
     // The graph as serialised, before onnxruntime's optimisations (step 0 of the run).
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   const rows = [...byNode.entries()].map(([name, r]) => ({ name, op: r.op, us: r.us / (totalRuns * STEPS), perStep: r.n / (totalRuns * STEPS) }));
   const nodeUs = rows.reduce((s, r) => s + r.us, 0);
   rows.sort((a, b) => b.us - a.us);
-  console.log(`batch ${BATCH}, ${THREADS} thread(s), ${STEPS} steps per run, ${RUNS} timed runs: ${wall.toFixed(1)} µs wall per step, ${runUs.toFixed(1)} µs in model_run, ${nodeUs.toFixed(1)} µs in ${rows.length} node kinds (${rows.reduce((s, r) => s + r.perStep, 0).toFixed(2)} nodes per step)`);
+  console.log(`batch ${BATCH}, ${THREADS} thread(s) spinning ${exec.spin}, ${STEPS} steps per run, ${RUNS} timed runs: ${wall.toFixed(1)} µs wall per step, ${runUs.toFixed(1)} µs in model_run, ${nodeUs.toFixed(1)} µs in ${rows.length} node kinds (${rows.reduce((s, r) => s + r.perStep, 0).toFixed(2)} nodes per step)`);
   for (const r of rows) console.log(`${r.us.toFixed(1).padStart(7)} µs ${((100 * r.us) / nodeUs).toFixed(1).padStart(5)}%  ${r.op.padEnd(24)} ${r.name}${r.perStep !== 1 ? `  (${+r.perStep.toFixed(2)} per step)` : ''}`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,285 +1,277 @@
 /**
- * `npm run bench -- dense [--rounds N] [--seconds S]`: the dense engine against PyTorch (CPU,
- * 2 threads, OMP_WAIT_POLICY=PASSIVE), side by side in one process tree. Rounds alternate
- * Neurite and PyTorch so load from other processes hits both; each ratio is the median of the
- * per-round ratios. Beside steps/s (wall clock) each side's CPU time per step (all its threads)
- * is reported: on a shared machine it is the steadier measure of the work a step costs.
- * The large-Gemm reference is measured inside the same rounds, so each round's achieved/peak
- * fraction compares two measurements taken under the same load.
- *   1. MLP 784-256-10 training steps/s at batch 64 and 256 (SGD; momentum and Adam at 64 too),
- *      both on the same 20 real Fashion-MNIST batches.
- *   2. One full Fashion-MNIST epoch (60,000 images, batch 64, shuffled, SGD), batching included
- *      (Neurite as dense.mlp runs it: the shared loop, bytes in, metrics streamed to a run folder).
- *   3. Achieved GFLOP/s of the training step against one large Gemm on the same machine.
- *   4. Peak memory (RSS) of the kernel for a full Fashion-MNIST run of samples/dense-mlp.
- * Prints a table and writes bench/results/dense.json.
+ * `npm run bench -- dense [--rounds N] [--seconds S] [--sweep-rounds N] [--sweep-seconds S]`:
+ * the dense engine against PyTorch on the CPU, each side at its best settings on this machine.
+ * PyTorch is Debian's 1.13 and a current CPU build (torch 2.13, a venv made on first use;
+ * bench/_torch.ts). Everything runs in one process tree in interleaved rounds, so load from
+ * other processes hits all sides; a PyTorch process is stopped while it is not being measured.
+ *   1. Settings sweep, MLP 784-256-10 SGD at batch 64 and 256 on the same 20 real Fashion-MNIST
+ *      batches: Neurite over onnxruntime's spinning (never, within runs, always), steps per
+ *      run (1, 16) and threads (1, 2); each PyTorch over OMP_WAIT_POLICY (PASSIVE, ACTIVE,
+ *      unset) and threads (1, 2). All settings in each round, in a shuffled order.
+ *      Each side's best setting is the one with the highest median steps/s.
+ *   2. Best against best: each side at its best setting, in rounds of their own (a fresh
+ *      measurement, so the pick is not flattered by the noise it was picked on), per-round
+ *      ratios Neurite/PyTorch with their min, median and max; momentum and Adam at batch 64
+ *      with the settings picked for SGD. CPU time per step (all threads) is reported beside
+ *      steps/s: on a shared machine it is the steadier measure of the work a step costs.
+ *   3. Achieved GFLOP/s of the step against one 1024³ GEMM measured in the same rounds: in
+ *      onnxruntime and in each PyTorch; the fraction of each and of the fastest, per second and
+ *      per CPU-second.
+ *   4. One full Fashion-MNIST epoch (60,000 images, batch 64, shuffled, SGD), batching included
+ *      (Neurite as dense.mlp runs it: the shared loop, bytes in, metrics streamed to a run
+ *      folder), each side at its batch-64 setting.
+ *   5. Peak memory (RSS) of the kernel for a full Fashion-MNIST run of samples/dense-mlp.
+ * Prints tables and writes bench/results/dense.json.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as ort from 'onnxruntime-node';
+import * as os from 'os';
 import * as path from 'path';
-import * as readline from 'readline';
 import { Rng } from '../kernel/core/rng';
-import { byteBatches, loadData, type ImageSet } from '../kernel/data';
-import { Graph } from '../kernel/dense/graph';
-import { Activation, Sequential } from '../kernel/dense/layers/layer';
-import { Linear } from '../kernel/dense/layers/linear';
-import { correctCount, softmaxCrossEntropy } from '../kernel/dense/losses';
-import { serialize } from '../kernel/dense/onnx/serialize';
-import { makeOptimizer, type OptimizerSpec } from '../kernel/dense/optimizers';
-import * as o from '../kernel/dense/ops';
-import { createSession, execOptions, type ExecOptions } from '../kernel/dense/session';
-import { TrainState, TrainStep } from '../kernel/dense/step';
-import { DEFAULT_STEPS_PER_RUN, train } from '../kernel/dense/train';
-import { nullSink, RunContext } from '../kernel/runs/context';
-import { RunWriter } from '../kernel/runs/store';
+import { loadData } from '../kernel/data';
+import { execOptions, type Spin } from '../kernel/dense/session';
+import { DEFAULT_STEPS_PER_RUN } from '../kernel/dense/train';
+import { gemmMeter, neuriteEpoch, neuriteStepper, stepFlops, type Stepper } from './_dense-sides';
 import { median, printTable, writeResults, type Row } from './_table';
+import { benchScript, torchBuilds, TorchProcess, WAIT_POLICIES } from './_torch';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
-const ROUNDS = arg('rounds', 5);
-const SECONDS = arg('seconds', 1.5);
-const THREADS = 2;
+const ROUNDS = arg('rounds', 9);
+const SECONDS = arg('seconds', 0.6);
+const SWEEP_ROUNDS = arg('sweep-rounds', 3);
+const SWEEP_SECONDS = arg('sweep-seconds', 0.4);
+const BATCHES = [64, 256];
+const THREADS = [1, 2];
+const SPINS: Spin[] = ['never', 'within-runs', 'always'];
+const STEPS_PER_RUN = [1, DEFAULT_STEPS_PER_RUN];
+const GEMM_N = 1024;
 const repo = path.resolve(__dirname, '..', '..');
 
-/** The PyTorch process: one JSON command per line, one JSON answer per line. */
-class Torch {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: AsyncIterableIterator<string>;
-  constructor(folder: string) {
-    this.child = spawn('/usr/bin/python3', [path.join(repo, 'bench', 'dense_torch.py'), folder, String(THREADS)], {
-      env: { ...process.env, OMP_NUM_THREADS: String(THREADS), OMP_WAIT_POLICY: 'PASSIVE' },
-    });
-    this.child.stderr.pipe(process.stderr);
-    this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-  }
-  async next(): Promise<any> {
-    const r = await this.lines.next();
-    if (r.done) throw new Error('the PyTorch process ended');
-    return JSON.parse(r.value);
-  }
-  async ask(cmd: object): Promise<any> {
-    this.child.stdin.write(JSON.stringify(cmd) + '\n');
-    return this.next();
-  }
-  stop(): void {
-    this.child.stdin.end();
-  }
+/** One side at one setting: measures `seconds` of steps and says steps/s and CPU µs per step. */
+interface Contender {
+  side: string; // "Neurite" or a PyTorch build's label
+  setting: string;
+  /** The PyTorch process (PyTorch sides), or the Neurite setting. */
+  torch?: TorchProcess;
+  neurite?: { spin: Spin; stepsPerRun: number; threads: number };
+  measure(seconds: number): Promise<{ stepsPerS: number; cpuUsPerStep: number }>;
 }
 
-function mlp(seed: number) {
-  const rng = new Rng(seed);
-  return new Sequential('model', [new Linear('fc1', 784, 256, rng, { init: { kind: 'torch' } }), new Activation('act', 'relu'), new Linear('fc2', 256, 10, rng, { init: { kind: 'torch' } })]);
+const neuriteSetting = (n: { spin: Spin; stepsPerRun: number; threads: number }) => `spin ${n.spin}, ${n.stepsPerRun} steps/run, ${n.threads} thread${n.threads > 1 ? 's' : ''}`;
+
+function torchContender(proc: TorchProcess, batch: number, opt: string): Contender {
+  return {
+    side: proc.build.label,
+    setting: proc.setting,
+    torch: proc,
+    async measure(seconds) {
+      const t = await proc.ask({ cmd: 'steps', batch, opt, seconds });
+      return { stepsPerS: t.steps / t.seconds, cpuUsPerStep: (t.cpu * 1e6) / t.steps };
+    },
+  };
 }
 
-const optimizers: Record<string, OptimizerSpec> = { sgd: { kind: 'sgd', lr: 0.01 }, momentum: { kind: 'momentum', lr: 0.01, momentum: 0.9 }, adam: { kind: 'adam', lr: 1e-3 } };
+async function neuriteContender(set: Parameters<typeof neuriteStepper>[0], batch: number, opt: string, n: { spin: Spin; stepsPerRun: number; threads: number }): Promise<Contender> {
+  const stepper: Stepper = await neuriteStepper(set, batch, opt, execOptions('cpu', { threads: n.threads, spin: n.spin }), n.stepsPerRun);
+  return { side: 'Neurite', setting: neuriteSetting(n), neurite: n, measure: stepper };
+}
 
 /**
- * Neurite's steps/s on the same 20 batches PyTorch uses (the first 20·batch training images),
- * run as the training loop runs them: `stepsPerRun` steps per onnxruntime run (train.ts), the
- * batches taken in turn. Like the PyTorch side, each round starts with 20 untimed steps.
+ * Rounds over the contenders, each round in its own shuffled order; steps/s and CPU µs per step,
+ * per contender per round. `afterFirst` runs right after the first contender's measurement.
  */
-async function neuriteStepper(set: ImageSet, batch: number, opt: string, exec: ExecOptions, stepsPerRun = DEFAULT_STEPS_PER_RUN) {
-  const model = mlp(1);
-  const state = new TrainState(model.parameters(), makeOptimizer(optimizers[opt]));
-  const step = await TrainStep.compile({ model, state, inputShape: [batch, 784], target: { shape: [batch], dtype: 'int32' }, loss: softmaxCrossEntropy, exec, steps: stepsPerRun });
-  const xs = Array.from({ length: 20 }, (_, i) => Float32Array.from(set.images.subarray(i * batch * 784, (i + 1) * batch * 784), (b) => b / 255));
-  const ys = Array.from({ length: 20 }, (_, i) => Int32Array.from(set.labels.subarray(i * batch, (i + 1) * batch)));
-  const lr = optimizers[opt].lr;
-  let next = 0; // the next batch
-  const steps = async (n: number) => {
-    for (let done = 0; done < n; done += stepsPerRun) {
-      const at = Array.from({ length: stepsPerRun }, (_, k) => (next + k) % 20);
-      next = (next + stepsPerRun) % 20;
-      await step.runSteps(at.map((i) => xs[i]), at.map((i) => ys[i]), lr);
+async function rounds(cs: Contender[], count: number, seconds: number, seed: number, afterFirst?: () => Promise<void>) {
+  const rng = new Rng(seed);
+  const steps = cs.map(() => [] as number[]);
+  const cpu = cs.map(() => [] as number[]);
+  for (let r = 0; r < count; r++) {
+    const order = cs.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.float() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
     }
-  };
-  const chunk = Math.ceil(20 / stepsPerRun) * stepsPerRun; // steps between clock reads, ≥ 20 like PyTorch's
-  await steps(chunk);
-  return async (seconds: number) => {
-    await steps(chunk); // warm-up, untimed
-    let n = 0;
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    while (performance.now() - t0 < seconds * 1000) {
-      await steps(chunk);
-      n += chunk;
+    for (const i of order) {
+      const m = await cs[i].measure(seconds);
+      steps[i].push(m.stepsPerS);
+      cpu[i].push(m.cpuUsPerStep);
+      if (i === 0) await afterFirst?.();
     }
-    const c = process.cpuUsage(c0);
-    return { stepsPerS: n / ((performance.now() - t0) / 1000), cpuUsPerStep: (c.user + c.system) / n };
-  };
+  }
+  return { steps, cpu };
 }
 
-/** FLOPs of one MLP step: forward x·W1ᵀ, h·W2ᵀ; backward dW2, dh, dW1 (no gradient for the data). */
-const stepFlops = (b: number) => 2 * b * (784 * 256 + 256 * 10) + 2 * b * (256 * 10 * 2 + 784 * 256);
+const spread = (xs: number[]) => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
 
-/** GFLOP/s of one n×n×n Gemm in onnxruntime with the same options as the training steps. */
-async function gemmMeter(n: number, exec: ExecOptions): Promise<(seconds: number) => Promise<number>> {
-  const g = new Graph();
-  g.output('c', o.gemm(g.input('a', [n, n]), g.input('b', [n, n])));
-  const s = await createSession(serialize(g), exec);
-  const rng = new Rng(1);
-  const feeds = { a: new ort.Tensor('float32', new Float32Array(n * n).map(() => rng.normal()), [n, n]), b: new ort.Tensor('float32', new Float32Array(n * n).map(() => rng.normal()), [n, n]) };
-  await s.run(feeds);
-  return async (seconds) => {
-    let k = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < seconds * 1000) {
-      await s.run(feeds);
-      k++;
+async function main(): Promise<void> {
+  const data = await loadData({ name: 'fashion-mnist', download: false, validation: 0 });
+  const { builds, skipped } = torchBuilds((s) => console.log(s));
+  for (const s of skipped) console.log(`skipped: ${s}`);
+  // One process per setting (build, wait policy, threads), started together, stopped while idle.
+  const procs = await Promise.all(builds.flatMap((b) => WAIT_POLICIES.flatMap((p) => THREADS.map((t) => new TorchProcess(b, p, t, benchScript('dense_torch.py'), [data.source, String(t)]).start()))));
+  console.log(`Neurite: onnxruntime ${ort.env.versions.common}. PyTorch: ${builds.map((b) => `${b.label} (${b.python})`).join(', ') || 'none'}.`);
+  console.log(`Sweep: ${SWEEP_ROUNDS} rounds of ${SWEEP_SECONDS} s per setting; best against best: ${ROUNDS} rounds of ${SECONDS} s. Load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`);
+
+  // 1. Settings sweep.
+  const neuriteSettings = SPINS.flatMap((spin) => STEPS_PER_RUN.flatMap((stepsPerRun) => THREADS.map((threads) => ({ spin, stepsPerRun, threads }))));
+  const sweep: Record<string, unknown>[] = [];
+  const oneThread: Row[] = [];
+  const best = new Map<number, Contender[]>(); // per batch: Neurite's best, then each build's best
+  for (const batch of BATCHES) {
+    const cs: Contender[] = [];
+    for (const n of neuriteSettings) cs.push(await neuriteContender(data.train, batch, 'sgd', n));
+    for (const p of procs) cs.push(torchContender(p, batch, 'sgd'));
+    const r = await rounds(cs, SWEEP_ROUNDS, SWEEP_SECONDS, batch);
+    const rows: Row[] = cs.map((c, i) => ({ side: c.side, setting: c.setting, steps_s: median(r.steps[i]), min: Math.min(...r.steps[i]), max: Math.max(...r.steps[i]), cpu_us_per_step: median(r.cpu[i]) }));
+    printTable(`Settings sweep, batch ${batch} SGD: steps/s (median, min, max of ${SWEEP_ROUNDS} rounds)`, rows);
+    sweep.push(...rows.map((row, i) => ({ batch, ...row, rounds: r.steps[i] })));
+    // Work per step on one thread that never spins (CPU time, nearly load-independent): Neurite's 16 steps per run against each PyTorch under PASSIVE.
+    const cpuOf = (side: string, setting: string) => rows.find((x) => x.side === side && x.setting === setting)?.cpu_us_per_step as number;
+    const ours1 = cpuOf('Neurite', 'spin never, 16 steps/run, 1 thread');
+    for (const b of builds) oneThread.push({ batch, pytorch: `${b.label}, OMP_WAIT_POLICY=PASSIVE, 1 thread`, neurite_cpu_us: ours1, pytorch_cpu_us: cpuOf(b.label, 'OMP_WAIT_POLICY=PASSIVE, 1 thread'), cpu_ratio: cpuOf(b.label, 'OMP_WAIT_POLICY=PASSIVE, 1 thread') / ours1 });
+    const pick = (side: string) => cs.map((c, i) => ({ c, m: median(r.steps[i]) })).filter((x) => x.c.side === side).sort((a, b) => b.m - a.m)[0].c;
+    best.set(batch, ['Neurite', ...builds.map((b) => b.label)].map(pick));
+  }
+  printTable('Work per step on one thread, no spinning: CPU µs per step (medians of the sweep; Neurite: spin never, 16 steps/run); cpu_ratio = PyTorch/Neurite', oneThread);
+
+  // 2 and 3. Best against best, with the GEMM references in the same rounds.
+  // onnxruntime's GEMM at 2 threads, spinning as Neurite's best setting does (one meter per mode).
+  const gemmMeters = new Map<Spin, ReturnType<typeof gemmMeter>>();
+  const gemmOrt = (spin: Spin) => gemmMeters.get(spin) ?? gemmMeters.set(spin, gemmMeter(GEMM_N, execOptions('cpu', { threads: 2, spin }))).get(spin)!;
+  const configs = [...BATCHES.map((batch) => ({ batch, opt: 'sgd' })), { batch: 64, opt: 'momentum' }, { batch: 64, opt: 'adam' }];
+  const head: Record<string, unknown>[] = [];
+  const headRows: Row[] = [];
+  const achieved: Row[] = [];
+  for (const { batch, opt } of configs) {
+    const picked = best.get(batch)!;
+    const cs = await Promise.all(picked.map((c) => (c.neurite ? neuriteContender(data.train, batch, opt, c.neurite) : torchContender(c.torch!, batch, opt))));
+    // Each PyTorch's GEMM at 2 threads, under the wait policy of its best setting.
+    const gemmProcs = cs.slice(1).map((c) => procs.find((p) => p.build === c.torch!.build && p.policy === c.torch!.policy && p.threads === 2)!);
+    const gemms: Record<string, { wall: number[]; cpu: number[] }> = { onnxruntime: { wall: [], cpu: [] } };
+    const measureGemms = async () => {
+      const o = await (await gemmOrt(cs[0].neurite!.spin))(0.3);
+      gemms.onnxruntime.wall.push(o.gflops);
+      gemms.onnxruntime.cpu.push(o.cpuGflops);
+      for (const p of gemmProcs) {
+        const t = await p.ask({ cmd: 'gemm', n: GEMM_N, seconds: 0.3 });
+        const g = (gemms[p.build.label] ??= { wall: [], cpu: [] });
+        g.wall.push(t.gflops);
+        g.cpu.push(t.cpu_gflops);
+      }
+    };
+    // The GEMMs right after Neurite's measurement in each round, so its fractions compare measurements taken under the same load.
+    const r = await rounds(cs, ROUNDS, SECONDS, 1000 + batch, opt === 'sgd' ? measureGemms : undefined);
+    const ours = r.steps[0];
+    // The strongest PyTorch here: the build with the highest median steps/s.
+    const strongest = cs.slice(1).map((_, j) => j + 1).sort((a, b) => median(r.steps[b]) - median(r.steps[a]))[0];
+    const versus = cs.slice(1).map((c, j) => {
+      const theirs = r.steps[j + 1];
+      const ratios = ours.map((x, k) => x / theirs[k]);
+      return { torch: c.side, setting: c.setting, steps_s: median(theirs), cpu_us_per_step: median(r.cpu[j + 1]), ratio: spread(ratios), cpu_ratio: median(r.cpu[j + 1]) / median(r.cpu[0]), rounds: theirs, cpuRounds: r.cpu[j + 1] };
+    });
+    const entry = { config: `batch ${batch} ${opt}`, batch, opt, neurite: { setting: cs[0].setting, steps_s: median(ours), cpu_us_per_step: median(r.cpu[0]), rounds: ours, cpuRounds: r.cpu[0] }, strongestTorch: strongest ? cs[strongest].side : null, versus };
+    head.push(entry);
+    for (const v of versus) {
+      headRows.push({ config: entry.config, neurite: entry.neurite.setting, neurite_steps_s: entry.neurite.steps_s, pytorch: `${v.torch}, ${v.setting}`, pytorch_steps_s: v.steps_s, ratio_min: v.ratio.min, ratio_median: v.ratio.median, ratio_max: v.ratio.max, cpu_ratio: v.cpu_ratio });
     }
-    return (2 * n ** 3 * k) / ((performance.now() - t0) / 1000) / 1e9;
-  };
-}
+    console.log(`  ${entry.config}: Neurite ${entry.neurite.steps_s.toFixed(0)} steps/s; ${versus.map((v) => `${v.torch} ${v.steps_s.toFixed(0)} → ${v.ratio.median.toFixed(2)}×`).join('; ')}`);
+    if (opt === 'sgd') {
+      // Per round: Neurite's step GFLOP over each GEMM of that round, per second (wall) and per CPU-second (the steadier under load).
+      for (const [clock, mine] of [
+        ['wall', ours.map((x) => (x * stepFlops(batch)) / 1e9)],
+        ['cpu', r.cpu[0].map((us) => stepFlops(batch) / (us * 1e3))],
+      ] as const) {
+        const fastest = (k: number) => Math.max(...Object.values(gemms).map((g) => g[clock][k]));
+        const unit = clock === 'wall' ? 'gflop_s' : 'gflop_per_cpu_s';
+        const row: Row = { config: entry.config, clock: clock === 'wall' ? 'per second' : 'per CPU-second', [`neurite_${unit}`]: median(mine) };
+        for (const [name, g] of Object.entries(gemms)) row[`gemm_${unit} ${name}`] = median(g[clock]);
+        row.fraction_of_ort_gemm = median(mine.map((x, k) => x / gemms.onnxruntime[clock][k]));
+        row.fraction_of_fastest_gemm = median(mine.map((x, k) => x / fastest(k)));
+        row.fastest_gemm = Object.entries(gemms).sort((a, b) => median(b[1][clock]) - median(a[1][clock]))[0][0];
+        achieved.push(row);
+      }
+    }
+  }
+  printTable('Best against best: steps/s (medians of rounds); ratio = Neurite/PyTorch per round (min, median, max); cpu_ratio = PyTorch/Neurite CPU µs per step', headRows);
+  const achievedTitle = (clock: string) => `Achieved GFLOP ${clock} of Neurite's step vs one ${GEMM_N}³ GEMM (2 threads, each side's best spin or wait policy) right after it in each round; fraction_of_ort_gemm divides by onnxruntime's GEMM, fraction_of_fastest_gemm by the fastest GEMM of the round (fastest_gemm: the fastest by median)`;
+  printTable(achievedTitle('per second'), achieved.filter((a) => a.clock === 'per second'));
+  printTable(achievedTitle('per CPU-second (all threads; spinning counts)'), achieved.filter((a) => a.clock !== 'per second'));
 
-async function neuriteEpoch(set: ImageSet, exec: ExecOptions): Promise<{ seconds: number; loss: number }> {
-  const dir = RunWriter.create(path.join(require('os').tmpdir(), 'neurite-bench'), 'dense-epoch');
-  const ctx = new RunContext(dir.id, 1, 'cpu', new AbortController().signal, dir, nullSink);
-  const model = mlp(1);
-  const state = new TrainState(model.parameters(), makeOptimizer(optimizers.sgd));
-  const all = Int32Array.from({ length: set.count }, (_, i) => i);
-  const shuffle = new Rng(2);
-  const t0 = performance.now();
-  const s = await train(ctx, {
-    model,
-    state,
-    trainBatches: () => byteBatches(set, all, 64, shuffle),
-    stepsPerEpoch: Math.ceil(set.count / 64),
-    inputShape: (n) => [n, 784],
-    inputType: 'uint8', // as dense.mlp: bytes in, x/255 in the graph
-    target: (n) => ({ shape: [n], dtype: 'int32' }),
-    loss: softmaxCrossEntropy,
-    metrics: { accuracy: correctCount },
-    epochs: 1,
-    lr: 0.01,
-    exec,
+  // 4. A full epoch, each side at its batch-64 setting.
+  const b64 = best.get(64)!;
+  const n64 = b64[0].neurite!;
+  const epochRounds: Record<string, number[]> = { Neurite: [] };
+  for (let r = 0; r < 2; r++) {
+    const n = await neuriteEpoch(data.train, execOptions('cpu', { threads: n64.threads, spin: n64.spin }), n64.stepsPerRun);
+    epochRounds.Neurite.push(n.seconds);
+    const line = [`Neurite ${n.seconds.toFixed(1)} s (loss ${n.loss.toFixed(3)})`];
+    for (const c of b64.slice(1)) {
+      const t = await c.torch!.ask({ cmd: 'epoch', batch: 64 });
+      (epochRounds[c.side] ??= []).push(t.seconds);
+      line.push(`${c.side} ${t.seconds.toFixed(1)} s (loss ${t.loss.toFixed(3)})`);
+    }
+    console.log(`  epoch round ${r + 1}: ${line.join(', ')}`);
+  }
+  const epochRows: Row[] = b64.slice(1).map((c) => ({ pytorch: `${c.side}, ${c.setting}`, neurite_s: Math.min(...epochRounds.Neurite), pytorch_s: Math.min(...epochRounds[c.side]), speedup: Math.min(...epochRounds[c.side]) / Math.min(...epochRounds.Neurite) }));
+  printTable(`One Fashion-MNIST epoch (60,000 images, batch 64, SGD; best of 2; Neurite: ${b64[0].setting})`, epochRows);
+  for (const p of procs) p.stop();
+
+  // 5. Memory of a full run.
+  const mem = runRss();
+  printTable('Kernel peak RSS, full Fashion-MNIST run (samples/dense-mlp, 1 epoch, export included, NEURITE_THREADS=2)', [{ peak_rss_mb: mem.mb, seconds: mem.seconds, test_accuracy: mem.testAccuracy, target_mb: 600 }]);
+
+  // Targets: Neurite against the strongest PyTorch, each at its best setting.
+  const vsStrongest = (batch: number) => {
+    const e = head.find((h) => h.batch === batch && h.opt === 'sgd') as { strongestTorch: string | null; versus: { torch: string; setting: string; ratio: ReturnType<typeof spread> }[] };
+    const v = e.versus.find((x) => x.torch === e.strongestTorch);
+    return v ? { against: `${v.torch}, ${v.setting}`, ...v.ratio } : null;
+  };
+  const ratios = { batch64: vsStrongest(64), batch256: vsStrongest(256) };
+  const targets = { batch64: 1.3, batch256: 1.1, rssMb: 600 };
+  for (const [key, batch] of [['batch64', 64], ['batch256', 256]] as const) {
+    const x = ratios[key];
+    if (x) console.log(`target batch ${batch}: ≥ ${targets[key]}× the strongest PyTorch (${x.against}): per-round ratio ${x.median.toFixed(2)} (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)}) → ${x.median >= targets[key] ? 'met' : 'missed'}`);
+  }
+  writeResults('dense', {
+    onnxruntime: ort.env.versions.common,
+    torch: builds.map((b) => ({ label: b.label, version: procs.find((p) => p.build === b)!.version, python: b.python })),
+    skipped,
+    rounds: ROUNDS,
+    secondsPerRound: SECONDS,
+    sweepRounds: SWEEP_ROUNDS,
+    sweepSecondsPerRound: SWEEP_SECONDS,
+    loadAverage: os.loadavg(),
+    ratios,
+    targets,
+    meetsTargets: { batch64: (ratios.batch64?.median ?? 0) >= targets.batch64, batch256: (ratios.batch256?.median ?? 0) >= targets.batch256, rss: mem.mb < targets.rssMb },
+    best: Object.fromEntries([...best].map(([batch, cs]) => [`batch${batch}`, Object.fromEntries(cs.map((c) => [c.side, c.setting]))])),
+    bestAgainstBest: head,
+    oneThreadCpu: oneThread,
+    achieved,
+    epoch: { neurite: b64[0].setting, rows: epochRows, rounds: epochRounds },
+    memory: mem,
+    sweep,
   });
-  dir.close();
-  return { seconds: (performance.now() - t0) / 1000, loss: s.epochs[0].train.loss };
 }
 
-/** Peak RSS of the kernel for a full Fashion-MNIST run of the sample (one epoch), in MB. */
+/**
+ * Peak RSS of the kernel for a full Fashion-MNIST run of the sample (one epoch), in MB. Read
+ * from /proc (VmHWM) where there is one: Linux's getrusage maxRSS of a spawned child starts at
+ * its parent's RSS at the fork (kept across exec), and this benchmark's process is the larger.
+ */
 function runRss(): { mb: number; seconds: number; testAccuracy: number } {
-  const out = path.join(require('os').tmpdir(), 'neurite-bench-runs');
-  const script = `require(${JSON.stringify(path.join(repo, 'out', 'kernel', 'cli.js'))}).main(${JSON.stringify(['run', path.join(repo, 'samples', 'dense-mlp.neurite.yaml'), '--set', 'train.epochs=1', '--out', out, '--json', '-q'])}).then((c) => { console.log(JSON.stringify({ rss: process.resourceUsage().maxRSS, code: c })); })`;
+  const out = path.join(os.tmpdir(), 'neurite-bench-runs');
+  const peakKb = `(() => { try { return Number(/VmHWM:\\s*(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]); } catch { return process.resourceUsage().maxRSS; } })()`;
+  const script = `require(${JSON.stringify(path.join(repo, 'out', 'kernel', 'cli.js'))}).main(${JSON.stringify(['run', path.join(repo, 'samples', 'dense-mlp.neurite.yaml'), '--set', 'train.epochs=1', '--out', out, '--json', '-q'])}).then((c) => { console.log(JSON.stringify({ rss: ${peakKb}, code: c })); })`;
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NEURITE_THREADS: String(THREADS) } });
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NEURITE_THREADS: '2' } });
   const lines = r.stdout.trim().split('\n');
   const summary = JSON.parse(lines[lines.length - 2]);
   const { rss, code } = JSON.parse(lines[lines.length - 1]);
   if (code !== 0) throw new Error(`the run failed: ${r.stderr}`);
   return { mb: rss / 1024, seconds: (performance.now() - t0) / 1000, testAccuracy: summary.metrics.test_accuracy };
-}
-
-async function main(): Promise<void> {
-  const data = await loadData({ name: 'fashion-mnist', download: false, validation: 0 });
-  const torch = new Torch(data.source);
-  const hello = await torch.next();
-  const exec = execOptions('cpu', { threads: THREADS, spin: false });
-  console.log(`Neurite (onnxruntime ${ort.env.versions.common}, ${THREADS} threads spinning within runs, ${DEFAULT_STEPS_PER_RUN} steps per run) vs PyTorch ${hello.torch} (${hello.threads} threads, OMP_WAIT_POLICY=PASSIVE); ${ROUNDS} alternating rounds of ${SECONDS} s`);
-
-  // 1. Steps/s.
-  const configs = [
-    { batch: 64, opt: 'sgd', exec },
-    { batch: 256, opt: 'sgd', exec },
-    { batch: 64, opt: 'momentum', exec },
-    { batch: 64, opt: 'adam', exec },
-    { batch: 64, opt: 'sgd', exec: { ...exec, spin: true }, note: 'spinning between runs too' },
-    { batch: 64, opt: 'sgd', exec, stepsPerRun: 1, note: '1 step per run' },
-    { batch: 256, opt: 'sgd', exec, stepsPerRun: 1, note: '1 step per run' },
-  ];
-  const gemm = await gemmMeter(1024, exec);
-  const steps: Row[] = [];
-  const fractions: Row[] = [];
-  const results: Record<string, unknown>[] = []; // rows plus the batch size and every round
-  for (const c of configs) {
-    const neurite = await neuriteStepper(data.train, c.batch, c.opt, c.exec, c.stepsPerRun);
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    const ratios: number[] = [];
-    const cpuOurs: number[] = [];
-    const cpuTheirs: number[] = [];
-    const peak: { ort: number; torch: number; fraction: number }[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const n = await neurite(SECONDS);
-      ours.push(n.stepsPerS);
-      cpuOurs.push(n.cpuUsPerStep);
-      const t = await torch.ask({ cmd: 'steps', batch: c.batch, opt: c.opt, seconds: SECONDS });
-      theirs.push(t.steps / t.seconds);
-      cpuTheirs.push((t.cpu * 1e6) / t.steps);
-      ratios.push(ours[r] / theirs[r]);
-      if (c.opt === 'sgd' && !c.note) {
-        const ortGemm = await gemm(0.5);
-        peak.push({ ort: ortGemm, torch: (await torch.ask({ cmd: 'gemm', n: 1024, seconds: 0.5 })).gflops, fraction: (ours[r] * stepFlops(c.batch)) / 1e9 / ortGemm });
-      }
-    }
-    if (peak.length) {
-      fractions.push({
-        config: `batch ${c.batch} sgd`,
-        achieved_gflop_s: (median(ours) * stepFlops(c.batch)) / 1e9,
-        onnxruntime_gemm_gflop_s: median(peak.map((p) => p.ort)),
-        torch_matmul_gflop_s: median(peak.map((p) => p.torch)),
-        fraction_of_gemm: median(peak.map((p) => p.fraction)),
-      });
-    }
-    const row = {
-      config: `batch ${c.batch} ${c.opt}${c.note ? ` (${c.note})` : ''}`,
-      neurite_steps_s: median(ours),
-      torch_steps_s: median(theirs),
-      ratio: median(ratios),
-      ratio_min: Math.min(...ratios),
-      ratio_max: Math.max(...ratios),
-      ratio_best: Math.max(...ours) / Math.max(...theirs),
-      neurite_cpu_us: median(cpuOurs),
-      torch_cpu_us: median(cpuTheirs),
-      cpu_ratio: median(cpuTheirs) / median(cpuOurs),
-      neurite_gflop_s: (median(ours) * stepFlops(c.batch)) / 1e9,
-    };
-    steps.push(row);
-    results.push({ ...row, batch: c.batch, rounds: { neurite: ours, torch: theirs, neuriteCpuUs: cpuOurs, torchCpuUs: cpuTheirs } });
-    console.log(`  ${row.config}: ${row.neurite_steps_s.toFixed(0)} vs ${row.torch_steps_s.toFixed(0)} steps/s → ${row.ratio.toFixed(2)}×`);
-  }
-  printTable('MLP 784-256-10 training steps/s (median of rounds; ratio = median of per-round Neurite/PyTorch; ratio_best = best/best; cpu_ratio = PyTorch/Neurite CPU µs per step)', steps);
-
-  // 2. A full epoch.
-  const epochRounds: { neurite: number; torch: number }[] = [];
-  for (let r = 0; r < 2; r++) {
-    const n = await neuriteEpoch(data.train, exec);
-    const t = await torch.ask({ cmd: 'epoch', batch: 64 });
-    epochRounds.push({ neurite: n.seconds, torch: t.seconds });
-    console.log(`  epoch round ${r + 1}: Neurite ${n.seconds.toFixed(1)} s (loss ${n.loss.toFixed(3)}), PyTorch ${t.seconds.toFixed(1)} s (loss ${t.loss.toFixed(3)})`);
-  }
-  const epoch = { neurite_s: Math.min(...epochRounds.map((e) => e.neurite)), torch_s: Math.min(...epochRounds.map((e) => e.torch)) };
-  const epochRow = { ...epoch, speedup: epoch.torch_s / epoch.neurite_s };
-  printTable('One Fashion-MNIST epoch (60,000 images, batch 64, SGD; best of 2)', [epochRow]);
-
-  // 3. GFLOP/s against one large Gemm.
-  printTable('Achieved GFLOP/s of the training step vs one 1024³ Gemm measured in the same rounds (medians; fraction = median of per-round fractions)', fractions);
-  torch.stop();
-
-  // 4. Memory of a full run.
-  const mem = runRss();
-  printTable('Kernel peak RSS, full Fashion-MNIST run (samples/dense-mlp, 1 epoch, export included)', [{ peak_rss_mb: mem.mb, seconds: mem.seconds, test_accuracy: mem.testAccuracy, target_mb: 600 }]);
-
-  const b64 = steps[0].ratio as number;
-  const b256 = steps[1].ratio as number;
-  writeResults('dense', {
-    threads: THREADS,
-    rounds: ROUNDS,
-    secondsPerRound: SECONDS,
-    stepsPerRun: DEFAULT_STEPS_PER_RUN,
-    torch: hello.torch,
-    onnxruntime: ort.env.versions.common,
-    ratios: { batch64: b64, batch256: b256, epochSpeedup: epochRow.speedup, cpuBatch64: steps[0].cpu_ratio, cpuBatch256: steps[1].cpu_ratio, bestBatch64: steps[0].ratio_best, bestBatch256: steps[1].ratio_best },
-    loadAverage: require('os').loadavg(),
-    targets: { batch64: 1.3, batch256: 1.1, rssMb: 600 },
-    meetsTargets: { batch64: b64 >= 1.3, batch256: b256 >= 1.1, rss: mem.mb < 600 },
-    steps: results,
-    epoch: { ...epochRow, rounds: epochRounds },
-    achieved: fractions,
-    memory: mem,
-  });
 }
 
 main().catch((e) => {

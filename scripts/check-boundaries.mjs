@@ -1,6 +1,6 @@
 // Architecture rules, checked on every test run:
 //   kernel/  never imports vscode, extension/ or webview/ (it runs headless);
-//   the engines (kernel/dense, spiking, circuits, data) and kernel/core below them import nothing
+//   the engines (kernel/dense, spiking, circuits, data, bodies) and kernel/core below them import nothing
 //     above them: not models/, experiments/, runs/, sweeps/, cli(.ts)/ or server/ (they report
 //     through kernel/core/engine-context.ts);
 //   webview/ imports only kernel/protocol (type-only) and its own files (it is DOM only);
@@ -22,7 +22,7 @@ const importRe = /(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"
 /** The line of a match's module path (an import's names may span lines above it). */
 const lineOf = (text, m, spec) => text.slice(0, m.index + m[0].lastIndexOf(spec)).split('\n').length;
 const problems = [];
-const engines = ['dense', 'spiking', 'circuits', 'data', 'core'].map((d) => join('kernel', d));
+const engines = ['dense', 'spiking', 'circuits', 'data', 'bodies', 'core'].map((d) => join('kernel', d));
 const aboveEngines = /^kernel\/(models|experiments|runs|sweeps|cli|server)(\/|\.ts$|$)/;
 for (const f of engines.flatMap((d) => [...files(d)])) {
   const text = readFileSync(f, 'utf8');

@@ -6,7 +6,7 @@
  * Kirchhoff's current law over the nodes on one side of it (its supernode).
  */
 import { InputError } from '../core/errors';
-import type { Circuit, FlatElement } from './circuit';
+import type { Circuit, FlatElement, TranSettings } from './circuit';
 import { qpExcess } from './junction';
 import { GAMMA } from './netlist/expr';
 import type { PhaseSystem } from './system';
@@ -23,6 +23,18 @@ export interface ProbeViews {
 }
 
 const MAX_VALUES = 50_000_000;
+
+/** Rows recorded over a transient: the print steps from printStart on. */
+function printRows(tran: TranSettings): number {
+  return Math.floor((tran.steps - tran.printStart) / tran.printEvery) + 1;
+}
+
+/** Why recording `columns` quantities over `tran` would not fit in memory, or undefined. */
+export function recordingProblem(tran: TranSettings, columns: number): string | undefined {
+  const rows = printRows(tran);
+  if (rows * Math.max(1, columns) <= MAX_VALUES) return undefined;
+  return `the .print requests ask for ${rows} rows × ${columns} columns; at most ${MAX_VALUES} values: raise the print step (.tran's 4th value) or print fewer quantities`;
+}
 
 /** Node voltage at the new step: the BDF2 derivative of its phase. */
 function volt(w: ProbeViews, slot: number): number {
@@ -42,12 +54,10 @@ export class ProbeRecorder {
 
   constructor(private readonly c: Circuit, private readonly sys: PhaseSystem, private readonly waveOf: Map<number, number>, enabled: boolean, noiseElems: Int32Array) {
     noiseElems.forEach((el, k) => this.noiseOf.set(el, k));
-    const { steps, printStart, printEvery } = c.tran;
-    this.rows = enabled ? Math.floor((steps - printStart) / printEvery) + 1 : 0;
+    this.rows = enabled ? printRows(c.tran) : 0;
     this.labels = c.probes.map((p) => p.label);
-    if (this.rows * Math.max(1, c.probes.length) > MAX_VALUES) {
-      throw new InputError([`the .print requests ask for ${this.rows} rows × ${c.probes.length} columns; at most ${MAX_VALUES} values: raise the print step (.tran's 4th value) or print fewer quantities`]);
-    }
+    const tooMany = enabled ? recordingProblem(c.tran, c.probes.length) : undefined;
+    if (tooMany) throw new InputError([tooMany]);
     this.time = new Float64Array(this.rows);
     this.columns = c.probes.map(() => new Float64Array(this.rows));
     for (const p of c.probes) if (p.kind === 'devI' && c.elements[p.a].type === 'V') this.kcl.set(p.a, this.supernode(p.a));

@@ -9,7 +9,9 @@
  *
  * Factor: left-looking, column by column, in the fixed pattern the ordering produced; it is
  * computed once per step size (and again only for a full-Newton fallback). Solve: forward
- * substitution, diagonal scaling, backward substitution, in place, no allocation.
+ * substitution, diagonal scaling, backward substitution, in place, no allocation. A sparse
+ * solve (`solveSparse`) does the same for a right-hand side with few non-zeros, touching only
+ * the entries of the solution that are not negligible.
  */
 
 /**
@@ -139,6 +141,13 @@ export class SparseLDL {
   private readonly rowCol: Int32Array;
   private readonly rowPos: Int32Array;
   private readonly work: Float64Array;
+  /** Elimination-tree parent of each column (its first row below the diagonal), -1 at a root. */
+  readonly parent: Int32Array;
+  // Scratch for solveSparse: visit marks, the reached columns, a max-heap of columns to finish.
+  private readonly seen: Int32Array;
+  private readonly reach: Int32Array;
+  private readonly heap: Int32Array;
+  private visit = 0;
 
   /** `pattern[k]`: rows (new numbering, all > k) of column k. */
   constructor(readonly n: number, pattern: number[][]) {
@@ -170,6 +179,10 @@ export class SparseLDL {
     this.invD = new Float64Array(n);
     this.lx = new Float64Array(nnz);
     this.work = new Float64Array(n);
+    this.parent = Int32Array.from({ length: n }, (_, k) => (this.colPtr[k] < this.colPtr[k + 1] ? this.rowIdx[this.colPtr[k]] : -1));
+    this.seen = new Int32Array(n);
+    this.reach = new Int32Array(n);
+    this.heap = new Int32Array(n);
   }
 
   get nnz(): number {
@@ -243,6 +256,87 @@ export class SparseLDL {
       diag[j] = djj;
     }
     return { diag, low };
+  }
+
+  /**
+   * Solve L·D·Lᵀ·x = b for a b that is zero except at `rows[0..count)`, keeping only the
+   * entries of x above `floor(k)`; x holds b on entry (zero elsewhere) and the kept entries of x
+   * on return (zero elsewhere); their indices go to `live`, and their number is returned.
+   *
+   *   forward:  L·y = b touches only the elimination-tree paths from the rows to the root
+   *   backward: x_k = y_k/d_k − Σ_{i∈col k} L_ik·x_i, from the top of the tree down, visiting a
+   *             column only if it is on those paths or some x_i it reads was kept
+   *
+   * A circuit's response to a local change decays along the circuit, so x is local: on a JTL
+   * string a junction's current change moves about a dozen nodes by more than 1e-12 rad. The
+   * dropped entries are below `floor`, so the result is the full solve's to within that.
+   */
+  solveSparse(x: Float64Array, rows: Int32Array, count: number, floor: (k: number) => number, live: Int32Array): number {
+    const { colPtr, rowIdx, rowPtr, rowCol, invD, lx, parent, seen, reach, heap } = this;
+    const mark = ++this.visit;
+    // Columns on the tree paths from each row to the root, in increasing order.
+    let m = 0;
+    for (let r = 0; r < count; r++) {
+      for (let k = rows[r]; k >= 0 && seen[k] !== mark; k = parent[k]) {
+        seen[k] = mark;
+        reach[m++] = k;
+      }
+    }
+    const path = reach.subarray(0, m).sort();
+    for (let a = 0; a < m; a++) {
+      const k = path[a];
+      const xk = x[k];
+      if (xk !== 0) for (let p = colPtr[k]; p < colPtr[k + 1]; p++) x[rowIdx[p]] -= lx[p] * xk;
+    }
+    // Backward from the largest column: a column's rows are its ancestors, so they are final
+    // when it is popped; a kept entry queues the columns that read it (row k of L).
+    let size = 0;
+    const push = (k: number) => {
+      let i = size++;
+      while (i > 0) {
+        const up = (i - 1) >> 1;
+        if (heap[up] >= k) break;
+        heap[i] = heap[up];
+        i = up;
+      }
+      heap[i] = k;
+    };
+    for (let a = 0; a < m; a++) push(path[a]);
+    const queued = ++this.visit;
+    for (let a = 0; a < m; a++) seen[path[a]] = queued;
+    let kept = 0;
+    while (size > 0) {
+      const k = heap[0];
+      const last = heap[--size];
+      for (let i = 0; ; ) {
+        let c = 2 * i + 1;
+        if (c >= size) {
+          heap[i] = last;
+          break;
+        }
+        if (c + 1 < size && heap[c + 1] > heap[c]) c++;
+        if (heap[c] <= last) {
+          heap[i] = last;
+          break;
+        }
+        heap[i] = heap[c];
+        i = c;
+      }
+      let s = x[k] * invD[k];
+      for (let p = colPtr[k]; p < colPtr[k + 1]; p++) s -= lx[p] * x[rowIdx[p]];
+      if (Math.abs(s) > floor(k)) {
+        x[k] = s;
+        live[kept++] = k;
+        for (let q = rowPtr[k]; q < rowPtr[k + 1]; q++) {
+          const c = rowCol[q];
+          if (seen[c] !== queued) {
+            seen[c] = queued;
+            push(c);
+          }
+        }
+      } else x[k] = 0;
+    }
+    return kept;
   }
 
   /**

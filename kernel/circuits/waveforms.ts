@@ -165,9 +165,15 @@ export class SourceBank {
       if (w.kind === 'noise') {
         const before = values[k];
         // A new sample at each multiple of ts after td; held in between (sample-and-hold noise).
-        while (t >= this.noiseNext[k] - 1e-24) {
+        // Only the last sample before t is ever seen, so one is drawn per step at most: a ts far
+        // below the step (or a td far before 0) must not loop through samples nobody sees.
+        if (t >= this.noiseNext[k] - 1e-24) {
           values[k] = (w.amp * this.rng.normal()) / Math.sqrt(2 * w.ts);
           this.noiseNext[k] += w.ts;
+          if (t >= this.noiseNext[k] - 1e-24) {
+            const next = w.td + (Math.floor((t - w.td) / w.ts) + 1) * w.ts;
+            this.noiseNext[k] = Number.isFinite(next) ? next : t; // (t − td)/ts can overflow
+          }
         }
         if (this.needsPhase[k]) this.integral[k] += before * (t - t0);
       } else {

@@ -1,9 +1,8 @@
 /** `neurite experiments | schema | runs | show`: what exists, and what a run produced. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../core/errors';
 import { experiments, jsonSchemaFor, jsonSchemaForAll } from '../experiments/registry';
-import { listRuns, readMetrics, runInfo, runsRoot } from '../runs/store';
+import { findRun, listRuns, readMetrics, runInfo, runsRoot } from '../runs/store';
 import { EXIT_OK, parse, positionalError, printJson, synopsis, type Command } from './io';
 
 const json = { type: 'boolean', help: 'print JSON instead of text' } as const;
@@ -76,14 +75,3 @@ export const showCommand: Command = {
     return EXIT_OK;
   },
 };
-
-/** A run by folder path, exact id, or unique id prefix/suffix. */
-function findRun(ref: string, root: string): string {
-  if (fs.existsSync(path.join(ref, 'spec.json'))) return path.resolve(ref);
-  const runs = listRuns(root);
-  const hits = runs.filter((r) => r.id === ref);
-  const loose = hits.length ? hits : runs.filter((r) => r.id.startsWith(ref) || r.id.endsWith(ref));
-  if (loose.length === 1) return loose[0].dir;
-  if (loose.length === 0) throw new InputError([`run "${ref}": no such run in ${root}`]);
-  throw new InputError([`run "${ref}": ambiguous, matches ${loose.map((r) => r.id).join(', ')}`]);
-}

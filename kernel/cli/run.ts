@@ -7,7 +7,7 @@ import { logText } from '../runs/store';
 import { EXIT_OK, EXIT_RUN_FAILED, parse, positionalError, printJson, seedFlag, synopsis, type Command } from './io';
 import { ProgressDisplay } from './progress';
 
-const runSyn = synopsis({
+export const runSyn = synopsis({
   name: 'run',
   args: '<spec>',
   summary: 'Run an experiment spec (YAML or JSON) and write a run folder. Exit 0 ok, 1 run failed or cancelled, 2 bad input.',

@@ -70,11 +70,14 @@ export async function readIdx(file: string, kind: IdxKind, opts: { signal?: Abor
   try {
     for await (const chunk of source) parser.push(chunk as Buffer);
   } catch (e) {
-    raw.destroy();
     source.destroy();
     if (e instanceof InputError) throw e;
     if ((e as Error).name === 'AbortError' || opts.signal?.aborted) throw new CancelledError();
     throw parser.streamError(e as NodeJS.ErrnoException);
+  } finally {
+    // Gunzip can end before the file does (bytes after the gzip data): the file stream is then
+    // left paused and its descriptor open, so close it on every path.
+    raw.destroy();
   }
   return parser.finish();
 }

@@ -13,13 +13,18 @@ export interface ExecOptions {
   device: Device;
   /** Intra-op threads (the size of onnxruntime's compute pool). */
   threads: number;
-  /**
-   * Pool threads always spin for work while a run is in progress (between the ops of a step)
-   * and sleep when it ends; `spin` keeps them spinning between runs too: a little lower latency
-   * per run, but a core busy while the kernel does anything else.
-   */
-  spin: boolean;
+  /** When pool threads spin for work instead of sleeping (Spin). */
+  spin: Spin;
 }
+
+/**
+ * `within-runs` (the default): pool threads spin for work while a run is in progress (between
+ * the ops of a step) and sleep when it ends. `always`: they spin between runs too, a little
+ * lower latency per run, but a core busy while the kernel does anything else. `never`: they
+ * sleep whenever they have no work, the choice when other processes hold the cores (a thread
+ * spinning for a descheduled one wastes its time slice).
+ */
+export type Spin = 'never' | 'within-runs' | 'always';
 
 /** Compute threads a run may use: `NEURITE_THREADS` (set by sweep executors), else the core count. */
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
@@ -32,8 +37,8 @@ export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
   return cores();
 }
 
-export function execOptions(device: Device, o: { threads?: number; spin?: boolean } = {}): ExecOptions {
-  return { device, threads: o.threads ?? defaultThreads(), spin: o.spin ?? false };
+export function execOptions(device: Device, o: { threads?: number; spin?: Spin } = {}): ExecOptions {
+  return { device, threads: o.threads ?? defaultThreads(), spin: o.spin ?? 'within-runs' };
 }
 
 export function sessionOptions(o: ExecOptions): SessionOptions {
@@ -52,13 +57,15 @@ export function sessionOptions(o: ExecOptions): SessionOptions {
     // parallel sections to the pool, and a sleeping thread takes long to wake for each (the
     // caller spin-waits for it meanwhile). MLP 784-256-10, 8 steps per run, 2 threads, same
     // process, alternating rounds: +11–18% steps/s at batch 64, +7% at 256, for 4–8% more CPU per
-    // step; between runs the pool uses no CPU (spinning always: a whole core).
+    // step; between runs the pool uses no CPU (spinning always: a whole core). Under heavy load
+    // from other processes (load average 13–21 on the 2 cores, bench/dense.ts) it lost 1.6–3.8×
+    // against spin 'never' at 2 threads: a thread spinning for a descheduled one.
     extra: {
       session: {
-        intra_op: { allow_spinning: '1' },
+        intra_op: { allow_spinning: o.spin === 'never' ? '0' : '1' },
         inter_op: { allow_spinning: '0' },
         dynamic_block_base: '4',
-        ...(o.spin ? {} : { force_spinning_stop: '1' }),
+        ...(o.spin === 'always' ? {} : { force_spinning_stop: '1' }),
       },
     },
   };

@@ -7,21 +7,30 @@
  * (2) build the MLP input → hidden… → classes, hᵢ = f(Wᵢ hᵢ₋₁ + bᵢ), softmax cross-entropy
  * on the last layer's logits; (3) train with the shared dense loop (each batch is one ONNX
  * training step), validating after every epoch, optionally stopping early; (4) measure test
- * loss and accuracy; (5) export the trained model as artifacts/model.onnx.
+ * loss and accuracy; (5) export the trained model as artifacts/model.onnx; (6) with an
+ * `attribution:` block, attribute the trained model's units (artifacts/attribution/).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { z } from 'zod';
 import { InputError } from '../core/errors';
-import { byteBatches, dataProblems, dataSpec, knownTrainingImages, loadData, splitProblems, splitSizes, splitTrainValidation } from '../data';
+import { resolveUserPath } from '../core/paths';
+import { Rng } from '../core/rng';
+import { byteBatches, dataProblems, dataSpec, knownTrainingImages, loadData, splitProblems, splitSizes, splitTrainValidation, type LoadedData } from '../data';
+import { sequentialModel, type AttributionModel } from '../dense/attribution/model';
+import { imageSlice } from '../dense/attribution/data';
+import { loadCheckpoint } from '../dense/checkpoint';
 import { exportOnnx } from '../dense/export';
 import { Activation, activationKinds, Sequential, type ActivationKind, type Layer } from '../dense/layers/layer';
 import { Linear } from '../dense/layers/linear';
 import { correctCount, softmaxCrossEntropy } from '../dense/losses';
 import { makeOptimizer, type OptimizerSpec } from '../dense/optimizers';
-import type { Device } from '../dense/providers';
-import { execOptions } from '../dense/session';
+import { resolveDenseDevice, type Device } from '../dense/providers';
+import { execOptions, type ExecOptions } from '../dense/session';
 import { TrainState } from '../dense/step';
 import { evaluate, train } from '../dense/train';
-import type { Experiment, ExperimentResult } from './experiment';
+import { attributionBlock, checkAttributionBlock, sliceIds, writeRunAttributions, type AttributionSubject } from './attribution';
+import type { Experiment, ExperimentResult, FinishedRun } from './experiment';
 import { defineSpec } from './spec';
 
 export const mlpSpec = defineSpec('dense.mlp', {
@@ -52,12 +61,16 @@ export const mlpSpec = defineSpec('dense.mlp', {
         .optional()
         .describe('Stop when the validation value stops improving; absent: train all epochs.'),
       threads: z.int().min(1).max(1024).optional().describe('Compute threads for onnxruntime; default: $NEURITE_THREADS, else the number of cores.'),
-      spin: z.boolean().default(false).describe('Keep compute threads spinning between runs too (they always spin within a run); a core stays busy while the kernel does anything else.'),
+      spin: z
+        .enum(['never', 'within-runs', 'always'])
+        .default('within-runs')
+        .describe('When compute threads spin for work instead of sleeping: within a run (default); always (between runs too: a core stays busy while the kernel does anything else); never (best when other processes hold the cores).'),
       checkpoints: z.boolean().default(true).describe('Write artifacts/checkpoint-last (and checkpoint-best) after each epoch.'),
     })
     .prefault({})
     .describe('Training.'),
   export: z.boolean().default(true).describe('Write the trained model as artifacts/model.onnx (inference graph, logits out).'),
+  attribution: attributionBlock.optional(),
 }).superRefine((s, ctx) => {
   const problems = dataProblems(s.data).map((p) => ({ path: ['data', ...p.path], message: p.message }));
   const n = knownTrainingImages(s.data); // a data.dir folder is checked once read, in run()
@@ -66,7 +79,7 @@ export const mlpSpec = defineSpec('dense.mlp', {
 });
 
 /** A batch larger than the training part would silently train on fewer images per step than asked. */
-function batchProblems(train: number, batchSize: number): { path: string[]; message: string }[] {
+export function batchProblems(train: number, batchSize: number): { path: string[]; message: string }[] {
   return batchSize > train ? [{ path: ['train', 'batchSize'], message: `a batch of ${batchSize} is more than the ${train} training images (after the validation split)` }] : [];
 }
 
@@ -96,20 +109,12 @@ export const mlpExperiment: Experiment<MlpSpec> = {
     const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
     // (2) The network.
-    const rng = ctx.rng.fork('init');
-    const layers: Layer[] = [];
-    let width = features;
-    spec.model.hidden.forEach((h, i) => {
-      layers.push(new Linear(`model.hidden[${i}]`, width, h, rng, { init: { kind: spec.model.init } }));
-      layers.push(new Activation(`model.hidden[${i}].activation`, spec.model.activation));
-      width = h;
-    });
-    layers.push(new Linear('model.output', width, data.classes, rng, { init: { kind: spec.model.init } }));
-    const model = new Sequential('model', layers);
+    const model = buildMlp(spec, features, data.classes, ctx.rng.fork('init'));
+    if (spec.attribution) checkAttributionBlock(spec.attribution, mlpAttributionModel(model, spec, data));
     const params = model.parameters();
     const parameterCount = params.reduce((s, p) => s + p.size, 0);
     const exec = execOptions(ctx.device as Device, { threads: spec.train.threads, spin: spec.train.spin });
-    ctx.log(`model ${[features, ...spec.model.hidden, data.classes].join('-')} (${parameterCount} parameters) on ${exec.device}, ${exec.threads} threads, spinning ${exec.spin ? 'always' : 'within runs'}`);
+    ctx.log(`model ${[features, ...spec.model.hidden, data.classes].join('-')} (${parameterCount} parameters) on ${exec.device}, ${exec.threads} threads, spinning ${exec.spin}`);
 
     // (3) Training.
     const state = new TrainState(params, makeOptimizer(optimizerSpec(spec.train)));
@@ -160,6 +165,8 @@ export const mlpExperiment: Experiment<MlpSpec> = {
         metadata: { kind: 'dense.mlp', input: `pixels/255 as float32 [N, ${features}]`, classes: (data.classNames ?? []).join(',') },
       });
     }
+    // (6) Attribution of the trained units.
+    const attribution = spec.attribution && (await writeRunAttributions(spec.attribution, { model: mlpAttributionModel(model, spec, data), data: slicer(data, split), source: { kind: 'dense.mlp', run: ctx.runId, checkpoint: 'final' }, exec }, ctx));
     const last = epochs[epochs.length - 1];
     return {
       metrics: {
@@ -182,7 +189,63 @@ export const mlpExperiment: Experiment<MlpSpec> = {
         stoppedEarly: summary.stoppedEarly,
         epochs,
         export: exported && 'artifacts/model.onnx',
+        attribution,
       },
     };
   },
+  attribution: { load: loadForAttribution },
 };
+
+/** The MLP input → hidden… → classes: `model.hidden[i]` (Linear), `model.hidden[i].activation`, `model.output`. */
+function buildMlp(spec: MlpSpec, features: number, classes: number, rng: Rng): Sequential {
+  const layers: Layer[] = [];
+  let width = features;
+  spec.model.hidden.forEach((h, i) => {
+    layers.push(new Linear(`model.hidden[${i}]`, width, h, rng, { init: { kind: spec.model.init } }));
+    layers.push(new Activation(`model.hidden[${i}].activation`, spec.model.activation));
+    width = h;
+  });
+  layers.push(new Linear('model.output', width, classes, rng, { init: { kind: spec.model.init } }));
+  return new Sequential('model', layers);
+}
+
+/** The MLP for the attribution engine: its hidden layers after their activation, as `hidden0`, `hidden1`, … */
+function mlpAttributionModel(model: Sequential, spec: MlpSpec, data: LoadedData): AttributionModel {
+  const taps = Object.fromEntries(spec.model.hidden.map((_, i) => [`model.hidden[${i}].activation`, `hidden${i}`]));
+  return sequentialModel(model, { taps, features: data.train.rows * data.train.cols, classes: data.classes, inputType: 'uint8', inputShape: [data.train.rows, data.train.cols] });
+}
+
+/** Slices of the run's splits: train and validation from the training images, test from the test images. */
+function slicer(data: LoadedData, split: { train: Int32Array; validation: Int32Array }): AttributionSubject['data'] {
+  const test = Int32Array.from({ length: data.test.count }, (_, i) => i);
+  return async (slice) => {
+    const set = slice.split === 'test' ? data.test : data.train;
+    return imageSlice(set, sliceIds(slice.split === 'test' ? test : split[slice.split], slice), 'uint8');
+  };
+}
+
+/**
+ * A finished run's MLP with the parameters it ended with: checkpoint-best when early stopping
+ * restored the best epoch, else checkpoint-last (written after the last epoch); its data and
+ * validation split made again from spec.json (same seed, same split).
+ */
+async function loadForAttribution(spec: MlpSpec, run: FinishedRun): Promise<AttributionSubject> {
+  const artifacts = path.join(run.dir, 'artifacts');
+  const best = spec.train.earlyStopping?.restoreBest && fs.existsSync(path.join(artifacts, 'checkpoint-best.json'));
+  const checkpoint = best ? 'checkpoint-best' : 'checkpoint-last';
+  if (!fs.existsSync(path.join(artifacts, `${checkpoint}.json`))) {
+    throw new InputError([`${run.id}: no artifacts/${checkpoint}.json to rebuild the model from${spec.train.checkpoints ? ' (the run ended before its first epoch)' : ' (the run had train.checkpoints: false)'}`]);
+  }
+  const dir = spec.data.dir === undefined ? undefined : resolveUserPath(spec.data.dir, run.baseDir);
+  const data = await loadData({ ...spec.data, dir });
+  const split = splitTrainValidation(data.train.count, spec.data.validation, new Rng(spec.seed).fork('split'));
+  const model = buildMlp(spec, data.train.rows * data.train.cols, data.classes, new Rng(spec.seed).fork('init'));
+  const index = loadCheckpoint(path.join(artifacts, checkpoint), new TrainState(model.parameters(), makeOptimizer(optimizerSpec(spec.train))));
+  const exec: ExecOptions = execOptions(resolveDenseDevice(spec.device), { threads: spec.train.threads });
+  return {
+    model: mlpAttributionModel(model, spec, data),
+    data: slicer(data, split),
+    source: { kind: 'dense.mlp', run: run.id, checkpoint, epoch: index.epoch },
+    exec,
+  };
+}

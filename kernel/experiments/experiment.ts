@@ -1,6 +1,7 @@
 /** The contract every experiment kind fulfils: a schema, a method (`run`), and a one-line pitch. */
 import type { z } from 'zod';
 import type { RunContext } from '../runs/context';
+import type { AttributionSubject } from './attribution';
 import type { BaseSpec } from './spec';
 
 /** What `run` returns: flat numeric metrics (sweep tables aggregate these) and a kind-specific result. */
@@ -30,4 +31,16 @@ export interface Experiment<S extends BaseSpec = any> {
   check?(spec: S, resolvePath: (p: string) => string): void;
   /** The method section, top to bottom. */
   run(spec: S, ctx: RunContext): Promise<ExperimentResult>;
+  /** Dense kinds the attribution engine can explain: a finished run's model, rebuilt from its checkpoint, with its data. */
+  readonly attribution?: {
+    load(spec: S, run: FinishedRun): Promise<AttributionSubject>;
+  };
+}
+
+/** A run folder as spec.json describes it. */
+export interface FinishedRun {
+  id: string;
+  dir: string;
+  /** Folder that relative paths in the spec are resolved against. */
+  baseDir: string;
 }

@@ -9,6 +9,11 @@ import { formatIssues, type Override, type ParsedSpec } from './spec';
 import { perforatedExperiment } from './dendrite-perforated';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { dopamineExperiment } from './gating-dopamine';
+import { foundationExperiment } from './gating-foundation';
+import { conceptShiftExperiment } from './homeostatic-concept-shift';
+import { ncapExperiment } from './ncap-swimmer';
+import { nestedExperiment } from './nested-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
 import { networkExperiment } from './spiking-network';
@@ -18,10 +23,15 @@ export const experiments: readonly Experiment[] = [
   sdrExperiment,
   perforatedExperiment,
   mlpExperiment,
+  conceptShiftExperiment,
   networkExperiment,
   spatialExperiment,
   sfqCircuitExperiment,
   sfqXorExperiment,
+  ncapExperiment,
+  nestedExperiment,
+  foundationExperiment,
+  dopamineExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {

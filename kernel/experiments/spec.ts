@@ -4,7 +4,7 @@
  * source of truth: it also yields the JSON Schema for editors and the configuration form).
  */
 import { z } from 'zod';
-import YAML, { LineCounter, isMap, isScalar, type Document, type Scalar } from 'yaml';
+import YAML, { LineCounter, isAlias, isMap, isScalar, visit, type Document, type Scalar } from 'yaml';
 import { InputError } from '../core/errors';
 import { deviceRequests } from '../protocol/types';
 import { sweepSchema, type SweepBlock } from '../sweeps/block';
@@ -55,8 +55,39 @@ export function parseSpecText(text: string, source = 'spec'): ParsedSpec {
       source,
     );
   }
-  const value = doc.toJS({ maxAliasCount: 100 });
+  const bad = aliasProblem(doc);
+  if (bad) {
+    const { line, col } = lineCounter.linePos(bad.offset);
+    throw new InputError([`line ${line}, column ${col}: ${bad.message}`], source);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError([`(yaml): ${(e as Error).message}`], source); // aliases that expand too far (a "billion laughs")
+  }
   return { value, locate: (p, atKey) => locate(doc, lineCounter, p, atKey) };
+}
+
+/**
+ * An alias with no anchor before it, or one inside the value it names (`a: &x [*x]`, a loop no
+ * spec can hold): both are located problems, where YAML would throw or build a cycle.
+ */
+function aliasProblem(doc: Document): { offset: number; message: string } | undefined {
+  const anchors = new Map<string, unknown>();
+  let found: { offset: number; message: string } | undefined;
+  visit(doc, {
+    Node(_key, node, path) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target === undefined) found = { offset: node.range?.[0] ?? 0, message: `alias *${node.source} has no anchor &${node.source} before it` };
+        else if (path.includes(target as never)) found = { offset: node.range?.[0] ?? 0, message: `alias *${node.source} is inside the value &${node.source} it names` };
+        if (found) return visit.BREAK;
+      } else if (node.anchor) anchors.set(node.anchor, node);
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function locate(doc: Document, lc: LineCounter, path: (string | number)[], atKey = false): string | undefined {
@@ -94,6 +125,15 @@ export function overridesOf(sets: string[], label = (set: string) => `--set ${se
 
 const setPath = (set: string) => set.slice(0, set.indexOf('=')).split('.');
 
+/** A `--set` value as YAML, with the alias checks of a spec file. */
+function parseValue(text: string): unknown {
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length) throw doc.errors[0];
+  const bad = aliasProblem(doc);
+  if (bad) throw new Error(bad.message);
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
 /** Apply `path=value` overrides (value parsed as YAML, so `3`, `true`, `[1,2]` have types). */
 export function applyOverrides(spec: unknown, sets: string[]): unknown {
   const root = structuredClone(spec ?? {}) as Record<string, unknown>;
@@ -111,7 +151,7 @@ export function applyOverrides(spec: unknown, sets: string[]): unknown {
     }
     let value: unknown;
     try {
-      value = YAML.parse(set.slice(eq + 1));
+      value = parseValue(set.slice(eq + 1));
     } catch (e) {
       problems.push(`--set ${set}: value is not valid YAML (${(e as Error).message.split('\n')[0]})`);
       continue;
@@ -154,6 +194,35 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], locateFn?: Par
     }
   }
   return out;
+}
+
+/**
+ * Run a kind's check of what the spec names (files, a base model: Experiment.check) with its
+ * problems located in the spec file: one whose head is a path of the spec (`base: …`) gets the
+ * line and column of that value, unless an override (`--set`, a sweep trial) gave it.
+ */
+export function checkNamed<S>(
+  check: ((spec: S, resolvePath: (p: string) => string) => void) | undefined,
+  spec: S,
+  resolvePath: (p: string) => string,
+  at: { raw: unknown; parsed?: ParsedSpec; overrides?: Override[] },
+): void {
+  try {
+    check?.(spec, resolvePath);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(e.problems.map((p) => locateProblem(p, at.raw, at.parsed?.locate, at.overrides)), e.source);
+  }
+}
+
+function locateProblem(problem: string, raw: unknown, locateFn?: ParsedSpec['locate'], overrides: Override[] = []): string {
+  const m = /^([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*): ([\s\S]*)$/.exec(problem);
+  if (!m) return problem;
+  const path = m[1].split(/\.|(?=\[)/).map((seg) => (seg.startsWith('[') ? Number(seg.slice(1, -1)) : seg));
+  const value = path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), raw);
+  if (value === undefined || overrideAt(path, overrides)) return problem; // a value from --set (or a sweep trial) has no line; the problem names its path
+  const loc = locateFn?.(path);
+  return loc ? `${problem} (${loc})` : problem;
 }
 
 /** The last override whose path contains `p` or lies inside it (a whole-spec problem belongs to none). */

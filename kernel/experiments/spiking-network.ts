@@ -58,7 +58,7 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
       if (k === bin) {
         const values: Record<string, number> = {};
         for (const m of rateMonitors) values[`rate_${m.name}`] = round(m.lastRate());
-        for (const p of projections) if (p.plastic) values[`wmean_${p.name}`] = meanWeight(p.projection.w);
+        for (const p of projections) if (p.plastic) values[`wmean_${p.name}`] = meanWeight(p.projection.weights());
         ctx.metric(done, values, 'network');
       }
       ctx.progress(done / total, `${round(done * dt)} / ${spec.durationMs} ms`);
@@ -88,8 +88,8 @@ export const networkExperiment: Experiment<NetworkExperimentSpec> = {
     });
     const plastic = projections.filter((p) => p.plastic).map((p) => {
       const { wMin, wMax } = p.projection.stdp!.p;
-      const counts = histogram(p.projection.w, wMin, wMax, 20);
-      metrics[`wmean_${p.name}`] = meanWeight(p.projection.w);
+      const counts = histogram(p.projection.weights(), wMin, wMax, 20);
+      metrics[`wmean_${p.name}`] = meanWeight(p.projection.weights());
       ctx.trace(`${p.name}.weights`, {
         type: 'xy',
         title: `${p.name}: final weights (${p.projection.size} synapses)`,

@@ -3,6 +3,7 @@
  * Shapes mirror ./types.ts; the `satisfies` checks keep the two in step.
  */
 import { z } from 'zod';
+import { attributionGetParams } from './attribution';
 import { deviceRequests, type Notifications, type Requests } from './types';
 
 const empty = z.union([z.strictObject({}), z.undefined(), z.null()]);
@@ -49,6 +50,7 @@ export const requestParamSchemas = {
     })
     .refine((p) => (p.specPath === undefined) !== (p.spec === undefined), { message: 'give exactly one of specPath or spec' }),
   'sweep/cancel': z.strictObject({ sweepId: z.string().min(1) }),
+  'attribution/get': attributionGetParams,
 } satisfies { [M in keyof Requests]: z.ZodType };
 
 export const notificationSchemas = {
@@ -72,6 +74,7 @@ export const notificationSchemas = {
     table: z.object({ json: z.string(), csv: z.string() }).optional(),
     error: z.string().optional(),
   }),
+  'attribution/progress': z.object({ progressToken: z.string(), fraction: z.number().min(0).max(1), message: z.string().optional() }),
 } satisfies { [M in keyof Notifications]: z.ZodType };
 
 /** `path: message` lines for a protocol message that failed validation. */

@@ -2,6 +2,7 @@
  * The kernel protocol's message types, shared type-only by the kernel, the extension and the
  * webviews. Runtime validation of the same shapes lives in ./schemas.ts.
  */
+import type { AttributionGetParams, AttributionGetResult, AttributionProgressParams } from './attribution';
 
 export type RunStatus = 'completed' | 'failed' | 'cancelled';
 
@@ -152,6 +153,8 @@ export interface Requests {
   'runs/get': [{ dir: string }, RunDetails];
   'sweep/start': [SweepStartParams, SweepStartResult];
   'sweep/cancel': [{ sweepId: string }, { cancelled: boolean }];
+  /** Attributions of a run's model (computed, or read when a stored record answers the request); cancel with JSON-RPC's $/cancelRequest. */
+  'attribution/get': [AttributionGetParams, AttributionGetResult];
 }
 
 export interface ProgressParams {
@@ -206,6 +209,7 @@ export interface Notifications {
   'run/end': EndParams;
   'sweep/progress': SweepProgressParams;
   'sweep/end': SweepEndParams;
+  'attribution/progress': AttributionProgressParams;
 }
 
 /** JSON-RPC error codes beyond the standard ones. */
@@ -214,4 +218,6 @@ export const KernelErrorCodes = {
   BadInput: -32001,
   /** No run (or sweep) with that id is active. */
   UnknownRun: -32002,
+  /** The request was cancelled ($/cancelRequest); JSON-RPC's RequestCancelled. */
+  Cancelled: -32800,
 } as const;

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { InputError } from '../core/errors';
 import { writeFileAtomic } from '../core/files';
 import type { MetricRecord, RunInfo, RunSummary } from '../protocol/types';
 
@@ -133,6 +134,17 @@ export function listRuns(root: string): RunInfo[] {
     .sort()
     .reverse()
     .map((n) => runInfo(path.join(root, n)));
+}
+
+/** A run by folder path, exact id, or unique id prefix/suffix among the runs under `root`. */
+export function findRun(ref: string, root: string): string {
+  if (fs.existsSync(path.join(ref, 'spec.json'))) return path.resolve(ref);
+  const runs = listRuns(root);
+  const hits = runs.filter((r) => r.id === ref);
+  const loose = hits.length ? hits : runs.filter((r) => r.id.startsWith(ref) || r.id.endsWith(ref));
+  if (loose.length === 1) return loose[0].dir;
+  if (loose.length === 0) throw new InputError([`run "${ref}": no such run in ${root}`]);
+  throw new InputError([`run "${ref}": ambiguous, matches ${loose.map((r) => r.id).join(', ')}`]);
 }
 
 /** Read the metrics of a run; a torn last line (a crash mid-write) is skipped. */

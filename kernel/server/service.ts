@@ -6,11 +6,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError } from '../core/errors';
+import { CancelledError, InputError } from '../core/errors';
 import { availableDevices } from '../dense/providers';
 import { experiments, experimentKinds, jsonSchemaFor } from '../experiments/registry';
 import { protocolProblems, requestParamSchemas } from '../protocol/schemas';
 import { KernelErrorCodes, type Notifications, type Requests, type Trace } from '../protocol/types';
+import { attributeRun, type AttributionGet } from '../runs/attribution';
 import { startRun } from '../runs/runner';
 import { listRuns, readRunDetails, runsRoot } from '../runs/store';
 import { versions } from '../runs/versions';
@@ -32,19 +33,20 @@ export class KernelService {
 
   constructor(private readonly notify: Notify) {}
 
-  /** Validate then dispatch one request. */
-  async handle<M extends keyof Requests>(method: M, params: unknown): Promise<Requests[M][1]> {
+  /** Validate then dispatch one request; `signal` cancels the requests that take long (attribution/get). */
+  async handle<M extends keyof Requests>(method: M, params: unknown, signal?: AbortSignal): Promise<Requests[M][1]> {
+    if (!Object.hasOwn(requestParamSchemas, method)) throw new ServiceError(-32601, `unknown method ${method}`); // not "__proto__" either
     const schema = requestParamSchemas[method];
-    if (!schema) throw new ServiceError(-32601, `unknown method ${method}`);
     const parsed = schema.safeParse(params);
     if (!parsed.success) {
       const problems = protocolProblems(parsed.error);
       throw new ServiceError(-32602, `invalid params for ${method}: ${problems.join('; ')}`, { problems });
     }
     try {
-      return (await (this as any)[handlerName(method)](parsed.data)) as Requests[M][1];
+      return (await (this as any)[handlerName(method)](parsed.data, signal)) as Requests[M][1];
     } catch (e) {
       if (e instanceof InputError) throw new ServiceError(KernelErrorCodes.BadInput, e.message, { problems: e.problems, source: e.source });
+      if (e instanceof CancelledError) throw new ServiceError(KernelErrorCodes.Cancelled, `${method} cancelled`);
       throw e;
     }
   }
@@ -123,6 +125,12 @@ export class KernelService {
     if (!abort) throw new ServiceError(KernelErrorCodes.UnknownRun, `no active sweep ${p.sweepId}`);
     abort.abort();
     return { cancelled: true };
+  }
+
+  /** Attributions of a run's model, with `attribution/progress` notifications when the request carries a progressToken. */
+  async attributionGet(p: AttributionGet, signal?: AbortSignal): Promise<Requests['attribution/get'][1]> {
+    const token = p.progressToken;
+    return attributeRun(p, { signal, progress: token ? (fraction, message) => this.notify('attribution/progress', { progressToken: token, fraction, message }) : undefined });
   }
 
   /** Cancel everything (kernel shutting down). */

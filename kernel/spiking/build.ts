@@ -86,7 +86,8 @@ export function buildNetwork(spec: NetworkSpec, rng: Rng): BuiltNetwork {
     const name = j.name ?? `${from.name}-${to.name}${spec.projections.filter((q) => parseRef(q.from)?.name === from.name && parseRef(q.to)?.name === to.name).length > 1 ? `-${k}` : ''}`;
     const connector: Connector = j.connector;
     const csr = connect(connector, pre.n, { start: from.start ?? 0, end: from.end ?? pre.n }, { start: to.start ?? 0, end: to.end ?? post.n }, from.name === to.name, rng.fork(`connect:${k}:${name}`));
-    const weights = values(j.weight, csr.target.length, rng.fork(`weights:${k}:${name}`));
+    // One number for a fixed projection stays one number (see Projection).
+    const weights = typeof j.weight === 'number' && !j.plasticity ? j.weight : values(j.weight, csr.target.length, rng.fork(`weights:${k}:${name}`));
     const projection = new Projection(name, pre, post, j.receptor, csr, weights, Math.round(j.delayMs / dt), j.plasticity && stdpParams(j.plasticity), dt);
     net.addProjection(projection);
     return { name, projection, plastic: j.plasticity !== undefined };

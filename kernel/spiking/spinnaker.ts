@@ -121,6 +121,7 @@ export function quantiseInputs(group: FixedPointGroup, inputs: readonly FixedPoi
   for (const x of inputs) {
     const shift = shifts.get(x.receptor)!;
     const w = x.projection.w;
+    if (!w) throw new TypeError(`${x.projection.name}: a shared weight cannot hold per-synapse integers (build it with a weight array)`);
     if (x.weightsNa.length !== w.length) throw new RangeError(`${x.projection.name}: ${x.weightsNa.length} weights for ${w.length} synapses`);
     for (let k = 0; k < w.length; k++) w[k] = quantiseWeight(x.weightsNa[k], shift);
     x.projection.scale = 1;

@@ -1,12 +1,14 @@
-/** Shared helpers for unit tests: temp folders, the compiled CLI, the kernel process, input errors. */
+/** Shared helpers for unit tests: temp folders, the compiled CLI, the kernel process, input errors, a source's trace. */
 import * as assert from 'assert';
 import { fork, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type CancellationToken } from 'vscode-jsonrpc/node';
+import { SourceBank, type Waveform } from '../../kernel/circuits/waveforms';
 import { main } from '../../kernel/cli';
 import { InputError } from '../../kernel/core/errors';
+import { Rng } from '../../kernel/core/rng';
 import { loadSpec } from '../../kernel/runs/runner';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -40,9 +42,10 @@ export interface KernelClient {
   readonly notes: Note[];
   /** Everything the kernel wrote to stderr so far. */
   readonly stderr: string;
-  request(method: string, params?: unknown): Promise<any>;
-  /** The params of the first notification that `match` accepts (polled every 20 ms). */
-  until(match: (n: Note) => boolean): Promise<any>;
+  /** A request; cancelling `token` sends JSON-RPC's $/cancelRequest. */
+  request(method: string, params?: unknown, token?: CancellationToken): Promise<any>;
+  /** The params of the first notification that `match` accepts (polled every 20 ms); rejects after `timeoutMs` so a failed test cannot keep the process alive. */
+  until(match: (n: Note) => boolean, timeoutMs?: number): Promise<any>;
   dispose(): void;
 }
 
@@ -63,11 +66,13 @@ export function startKernel(): KernelClient {
     get stderr() {
       return stderr;
     },
-    request: (method, params) => conn.sendRequest(method, params) as Promise<any>,
-    async until(match) {
+    request: (method, params, token) => (token ? conn.sendRequest(method, params, token) : conn.sendRequest(method, params)) as Promise<any>,
+    async until(match, timeoutMs = 120000) {
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const hit = notes.find(match);
         if (hit) return hit.params;
+        if (Date.now() > deadline) throw new Error(`no matching notification within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -139,4 +144,15 @@ export async function assertRejected(file: string, expect: RegExp[]): Promise<vo
   for (const re of expect) assert.match(text, re);
   const stderr = await rejectedRun(file);
   for (const p of err.problems) assert.ok(stderr.includes(p), `stderr lacks "${p}":\n${stderr}`);
+}
+
+/** A circuit source's value after each of `steps` steps of `h` (noise drawn with seed 3). */
+export function sourceTrace(w: Waveform, steps: number, h = 1e-12): number[] {
+  const bank = new SourceBank([w], [false], new Rng(3));
+  const out: number[] = [];
+  for (let n = 1; n <= steps; n++) {
+    bank.advance(n * h);
+    out.push(bank.values[0]);
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../core/errors';
 import type { Circuit, Probe, TranSettings } from '../circuit';
+import { recordingProblem } from '../probes';
 import { checkTopology } from '../topology';
 import { ExprError } from './expr';
 import { Env, flatten, type Flat } from './flatten';
@@ -44,12 +45,15 @@ export function buildCircuit(text: string, source = 'netlist'): Circuit {
   const neb = def.neb ? num(def.neb, NaN) : undefined;
   if (def.neb && !(neb! > 0)) problems.push({ ...def.neb, message: `.neb must be > 0, got ${neb}` });
   const probes = resolvePrints(def.prints, flat, problems, warnings);
+  const tooMany = recordingProblem(tran, probes.length);
+  if (tooMany) problems.push({ ...(def.tran?.at ?? { line: 1, col: 1 }), message: tooMany });
   // Elements with bad values were dropped, so their nodes could look floating: check the
   // topology only once every element is valid.
   if (problems.length === 0) checkTopology(flat.nodes, flat.nodeAt, flat.elements, problems, warnings);
   if (problems.length) {
-    problems.sort((a, b) => a.line - b.line || a.col - b.col);
-    throw new InputError(problems.slice(0, 50).map((p) => formatProblem(source, p)).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []));
+    // A parameter's problem is met where it is defined and again where it is used: list it once.
+    const lines = [...new Set(problems.sort((a, b) => a.line - b.line || a.col - b.col).map((p) => formatProblem(source, p)))];
+    throw new InputError(lines.slice(0, 50).concat(lines.length > 50 ? [`… and ${lines.length - 50} more`] : []));
   }
   return { nodes: flat.nodes, nodeAt: flat.nodeAt, elements: flat.elements, couplings: flat.couplings, tran, temp, neb, probes, warnings };
 }

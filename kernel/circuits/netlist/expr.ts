@@ -32,6 +32,12 @@ const FUNCTIONS: Record<string, [number, (...a: number[]) => number]> = {
   ROUND: [1, Math.round], MIN: [2, Math.min], MAX: [2, Math.max], POW: [2, Math.pow],
 };
 
+/**
+ * Parsing and evaluating recurse once per level of nesting; a longer expression is refused, so
+ * that no text (a line of 100,000 "(") can run either out of stack.
+ */
+export const MAX_TERMS = 1000;
+
 const NUMBER_RE = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([a-zµμ]*)$/i;
 
 /** A plain number with an optional engineering suffix, or undefined if `text` is not one. */
@@ -133,6 +139,7 @@ export function parseExpr(tokens: Token[]): Expr {
   const lx = sublex(tokens);
   const first = tokens[0];
   if (lx.length === 0) fail(first?.line ?? 0, first?.col ?? 0, 'missing value');
+  if (lx.length > MAX_TERMS) fail(lx[MAX_TERMS].line, lx[MAX_TERMS].col, `expression too long: more than ${MAX_TERMS} numbers, names and operators`);
   let i = 0;
   const peek = () => lx[i];
   const expect = (t: Lexeme['t'], what: string) => {
@@ -207,6 +214,21 @@ export function parseExpr(tokens: Token[]): Expr {
   const e = sum();
   if (i < lx.length) fail(lx[i].line, lx[i].col, `unexpected "${lx[i].text}" after the expression`);
   return e;
+}
+
+/** Levels of the expression tree (evaluation recurses this deep). */
+export function exprDepth(e: Expr): number {
+  switch (e.op) {
+    case 'num':
+    case 'id':
+      return 1;
+    case 'call':
+      return 1 + Math.max(0, ...e.args.map(exprDepth));
+    case 'neg':
+      return 1 + exprDepth(e.arg);
+    default:
+      return 1 + Math.max(exprDepth(e.a), exprDepth(e.b));
+  }
 }
 
 /**

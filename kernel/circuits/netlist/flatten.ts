@@ -2,16 +2,19 @@
  * Subcircuit expansion and value evaluation. Each X instance gets its own parameter scope
  * (instance overrides → the subcircuit's .param → the enclosing scopes), its internal nodes
  * are renamed `node|X…` and its elements `name|X…` (JoSIM's inside-out naming). Recursive
- * subcircuits, unknown subcircuits and models, and illegal values are located problems.
+ * subcircuits, unknown subcircuits and models, and illegal values are located problems. The
+ * expansion is sized before it is made (expansionPlan), so a fan-out of 10^20 instances is a
+ * problem found from a few cards, not a hang.
  */
 import type { FlatCoupling, FlatElement } from '../circuit';
 import { junctionInstance, junctionModel, type JunctionModel } from '../junction';
 import { makeWaveform } from '../waveforms';
-import { evalExpr, ExprError, parseExpr, type Expr } from './expr';
+import { evalExpr, exprDepth, ExprError, parseExpr, type Expr } from './expr';
 import type { Problem, Token } from './lexer';
 import { GROUND, type ElementDef, type Loc, type ModelDef, type NetlistDef, type ParamDef, type Scope } from './types';
 
-const MAX_ELEMENTS = 2_000_000;
+/** Elements plus subcircuit instances, counted before expanding. */
+const MAX_SIZE = 2_000_000;
 const MAX_DEPTH = 64;
 
 const parsed = new WeakMap<Token | ParamDef, Expr>();
@@ -21,25 +24,50 @@ function exprOf(key: Token | ParamDef, tokens: Token[]): Expr {
   return e;
 }
 
+/**
+ * Evaluation recurses once per level of each expression, and again for each parameter that
+ * names another: the levels are summed along such a chain (shared by an instance's scope and
+ * the scopes around it) and a deeper chain is a located problem, not a stack overflow.
+ */
+const MAX_NESTING = 1000;
+
 /** Parameters of one scope instance, evaluated lazily with cycle detection. */
 export class Env {
   private readonly cache = new Map<string, number>();
   private readonly busy = new Set<string>();
-  constructor(private readonly defs: Map<string, ParamDef>, private readonly parent?: Env, private readonly fixed = new Map<string, number>()) {}
+  /** A parameter that failed fails again at once: a long chain is not walked once per link. */
+  private readonly failed = new Map<string, ExprError>();
+  private readonly nesting: { depth: number };
+  constructor(private readonly defs: Map<string, ParamDef>, private readonly parent?: Env, private readonly fixed = new Map<string, number>()) {
+    this.nesting = parent ? parent.nesting : { depth: 0 };
+  }
 
   lookup(name: string): number | undefined {
     const f = this.fixed.get(name) ?? this.cache.get(name);
     if (f !== undefined) return f;
     const def = this.defs.get(name);
     if (!def) return this.parent?.lookup(name);
+    const failed = this.failed.get(name);
+    if (failed) throw failed;
     if (this.busy.has(name)) throw new ExprError({ ...def.at, message: `parameter ${name} depends on itself` });
     this.busy.add(name);
+    let depth = 0;
     try {
-      const v = evalExpr(exprOf(def, def.value), (n) => this.lookup(n));
+      const expr = exprOf(def, def.value);
+      if (this.nesting.depth + exprDepth(expr) > MAX_NESTING) {
+        throw new ExprError({ ...def.at, message: `parameter ${name}: parameters that use parameters nest more than ${MAX_NESTING} levels deep` });
+      }
+      depth = exprDepth(expr);
+      this.nesting.depth += depth;
+      const v = evalExpr(expr, (n) => this.lookup(n));
       this.cache.set(name, v);
       return v;
+    } catch (e) {
+      if (e instanceof ExprError) this.failed.set(name, e);
+      throw e;
     } finally {
       this.busy.delete(name);
+      this.nesting.depth -= depth;
     }
   }
 
@@ -67,7 +95,6 @@ export function flatten(def: NetlistDef, globals: Env, time: { tstep: number; ts
     seen.add(key);
     problems.push({ line: at.line, col: at.col, message: via ? `${message} (in ${via})` : message });
   };
-  let overflow = false;
 
   const node = (tok: Token, ports: Map<string, number>, suffix: string, via: string): number => {
     const n = tok.text.toUpperCase();
@@ -85,7 +112,7 @@ export function flatten(def: NetlistDef, globals: Env, time: { tstep: number; ts
     return i;
   };
 
-  const expand = (scope: Scope, env: Env, suffix: string, via: string, ports: Map<string, number>, stack: string[], valueOverrides: Map<string, number>) => {
+  const expand = (scope: Scope, env: Env, suffix: string, via: string, ports: Map<string, number>, valueOverrides: Map<string, number>) => {
     const local = new Map<string, number>(); // element name in this instance → flat index
     const kcards: Extract<ElementDef, { type: 'K' }>[] = [];
     const num = (tok: Token): number | undefined => {
@@ -98,13 +125,12 @@ export function flatten(def: NetlistDef, globals: Env, time: { tstep: number; ts
       }
     };
     for (const el of scope.elements) {
-      if (overflow) return;
       if (el.type === 'K') {
         kcards.push(el);
         continue;
       }
       if (el.type === 'X') {
-        instance(el, scope, env, suffix, via, ports, stack, num);
+        if (!skip.has(el)) instance(el, env, suffix, via, ports, num);
         continue;
       }
       const base = { name: el.name + suffix, at: el.at, via, n1: node(el.nodes[0], ports, suffix, via), n2: node(el.nodes[1], ports, suffix, via) };
@@ -150,10 +176,6 @@ export function flatten(def: NetlistDef, globals: Env, time: { tstep: number; ts
       local.set(el.name, flat.elements.length);
       flat.byName.set(out.name, flat.elements.length);
       flat.elements.push(out);
-      if (flat.elements.length > MAX_ELEMENTS) {
-        fail(scope.at, `the circuit expands to more than ${MAX_ELEMENTS} elements`);
-        overflow = true;
-      }
     }
     for (const k of kcards) {
       const ids = k.inductors.map((t) => {
@@ -169,25 +191,14 @@ export function flatten(def: NetlistDef, globals: Env, time: { tstep: number; ts
     }
   };
 
-  const instance = (el: Extract<ElementDef, { type: 'X' }>, scope: Scope, env: Env, suffix: string, via: string, ports: Map<string, number>, stack: string[], num: (t: Token) => number | undefined) => {
-    const w = el.words;
-    const first = w[0].text.toUpperCase();
-    const last = w[w.length - 1].text.toUpperCase();
-    const subName = def.subckts.has(first) ? first : def.subckts.has(last) ? last : undefined;
-    if (!subName) {
+  const instance = (el: Extract<ElementDef, { type: 'X' }>, env: Env, suffix: string, via: string, ports: Map<string, number>, num: (t: Token) => number | undefined) => {
+    const target = subcircuitOf(el, def);
+    if (!target) {
+      const w = el.words;
       fail(w[0], `${el.name}: unknown subcircuit: neither "${w[0].text}" nor "${w[w.length - 1].text}" is a .subckt`, via);
       return;
     }
-    const sub = def.subckts.get(subName)!;
-    const nodeToks = subName === first ? w.slice(1) : w.slice(0, -1);
-    if (stack.includes(subName)) {
-      fail(el.at, `${el.name}: recursive subcircuit ${[...stack, subName].join(' → ')}`, via);
-      return;
-    }
-    if (stack.length >= MAX_DEPTH) {
-      fail(el.at, `${el.name}: subcircuits nested more than ${MAX_DEPTH} deep`, via);
-      return;
-    }
+    const { name: subName, sub, nodeToks } = target;
     if (nodeToks.length !== sub.ports.length) {
       fail(el.at, `${el.name}: .subckt ${subName} has ${sub.ports.length} port${sub.ports.length === 1 ? '' : 's'} (line ${sub.at.line}), got ${nodeToks.length} node${nodeToks.length === 1 ? '' : 's'}`, via);
       return;
@@ -200,15 +211,86 @@ export function flatten(def: NetlistDef, globals: Env, time: { tstep: number; ts
       const v = num(tok);
       if (v === undefined) continue;
       if (sub.params.has(key)) fixed.set(key, v);
-      else if (sub.elements.some((e) => e.name === key && (e.type === 'R' || e.type === 'L' || e.type === 'C'))) valueOverrides.set(key, v);
+      else if (['R', 'L', 'C'].includes(sub.byName.get(key)?.type ?? '')) valueOverrides.set(key, v);
       else fail(tok, `${el.name}: ${key} is neither a parameter nor an R, L or C of .subckt ${subName}`, via);
     }
-    const childVia = via ? `${el.name} (line ${el.at.line}) → ${via}` : `${el.name} (line ${el.at.line})`;
-    expand(sub, new Env(sub.params, env, fixed), `|${el.name}${suffix}`, childVia, childPorts, [...stack, subName], valueOverrides);
+    expand(sub, new Env(sub.params, env, fixed), `|${el.name}${suffix}`, childVia(el, via), childPorts, valueOverrides);
   };
 
-  expand(def.main, globals, '', '', new Map(), [], new Map());
+  const { size, skip, tooDeep } = expansionPlan(def, fail);
+  if (tooDeep) return flat;
+  if (size > MAX_SIZE) {
+    const count = size < 1e15 ? size.toLocaleString('en-US') : size.toExponential(1);
+    fail(def.main.at, `the circuit expands to ${count} elements and subcircuit instances; at most ${MAX_SIZE.toLocaleString('en-US')}`);
+    return flat;
+  }
+  expand(def.main, globals, '', '', new Map(), new Map());
   return flat;
+}
+
+type Instance = Extract<ElementDef, { type: 'X' }>;
+type Fail = (at: Loc, message: string, via?: string) => void;
+
+/** The .subckt an X card names (first word, else last) and the nodes it connects. */
+function subcircuitOf(el: Instance, def: NetlistDef): { name: string; sub: Scope; nodeToks: Token[] } | undefined {
+  const w = el.words;
+  const first = w[0].text.toUpperCase();
+  const last = w[w.length - 1].text.toUpperCase();
+  const name = def.subckts.has(first) ? first : def.subckts.has(last) ? last : undefined;
+  if (!name) return undefined;
+  return { name, sub: def.subckts.get(name)!, nodeToks: name === first ? w.slice(1) : w.slice(0, -1) };
+}
+
+/** How an instance is named in messages about what it contains. */
+function childVia(el: Instance, via: string): string {
+  return via ? `${el.name} (line ${el.at.line}) → ${via}` : `${el.name} (line ${el.at.line})`;
+}
+
+/**
+ * The size and depth of the expansion, before expanding. Each .subckt reached from the main
+ * circuit is visited once, depth first, and its size (elements plus instances, its instances'
+ * included) and height are kept, so ten levels of ten instances each is known to be 10^10 from
+ * twenty cards instead of being expanded until memory runs out. An instance that closes a loop
+ * (A → B → A) is reported and skipped (the expansion skips it too, so it expands a finite tree
+ * of at most this size); one that would nest deeper than MAX_DEPTH is reported and nothing is
+ * expanded.
+ */
+function expansionPlan(def: NetlistDef, fail: Fail): { size: number; skip: Set<Instance>; tooDeep: boolean } {
+  const known = new Map<Scope, { size: number; height: number }>();
+  const open = new Set<Scope>();
+  const skip = new Set<Instance>();
+  let tooDeep = false;
+  /** `stack`: the .subckt names of the instances that led here (their number is the depth). */
+  const visit = (scope: Scope, stack: string[], via: string): { size: number; height: number } => {
+    const seen = known.get(scope);
+    if (seen) return seen;
+    open.add(scope);
+    let size = 0;
+    let height = 0;
+    for (const el of scope.elements) {
+      size++;
+      if (el.type !== 'X' || tooDeep) continue;
+      const target = subcircuitOf(el, def);
+      if (!target) continue;
+      if (open.has(target.sub)) {
+        fail(el.at, `${el.name}: recursive subcircuit ${[...stack, target.name].join(' → ')}`, via);
+        skip.add(el);
+        continue;
+      }
+      const child = stack.length >= MAX_DEPTH ? { size: 0, height: Infinity } : visit(target.sub, [...stack, target.name], childVia(el, via));
+      if (!tooDeep && stack.length + 1 + child.height > MAX_DEPTH + 1) {
+        fail(el.at, `${el.name}: subcircuits nested more than ${MAX_DEPTH} deep`, via);
+        tooDeep = true;
+      }
+      size += child.size;
+      height = Math.max(height, child.height);
+    }
+    open.delete(scope);
+    const result = { size, height: height + 1 };
+    known.set(scope, result);
+    return result;
+  };
+  return { size: visit(def.main, [], '').size, skip, tooDeep };
 }
 
 function findModel(tok: Token, scope: Scope, def: NetlistDef): ModelDef | undefined {

@@ -27,6 +27,9 @@ export interface Problem {
 }
 
 const PUNCT = new Set(['(', ')', '=', ',']);
+const SPACE = /\s/;
+/** What ends a word: a space or any character with a branch of its own in tokenize. */
+const WORD_END = /[\s;(),={}']/;
 
 export function lex(text: string): { cards: Card[]; problems: Problem[] } {
   const cards: Card[] = [];
@@ -51,13 +54,19 @@ export function lex(text: string): { cards: Card[]; problems: Problem[] } {
   return { cards, problems };
 }
 
+/**
+ * Every character is one of: `;` (ends the line), a space (any Unicode space, so a no-break
+ * space pasted from a document separates like a space), punctuation, an expression opener,
+ * a stray `}`, or the start of a word. Each branch consumes at least one character, so the
+ * scan always moves on.
+ */
 function tokenize(raw: string, line: number, start: number, problems: Problem[]): Token[] {
   const out: Token[] = [];
   let i = start;
   while (i < raw.length) {
     const c = raw[i];
     if (c === ';') break; // inline comment
-    if (c === ' ' || c === '\t' || c === '\f' || c === '\v') {
+    if (SPACE.test(c)) {
       i++;
       continue;
     }
@@ -77,8 +86,13 @@ function tokenize(raw: string, line: number, start: number, problems: Problem[])
       i = end + 1;
       continue;
     }
-    let j = i;
-    while (j < raw.length && !/[\s;(),={}']/.test(raw[j])) j++;
+    if (c === '}') {
+      problems.push({ line, col: i + 1, message: '"}" without an opening "{"' });
+      i++;
+      continue;
+    }
+    let j = i + 1; // raw[i] starts a word: none of the branches above took it
+    while (j < raw.length && !WORD_END.test(raw[j])) j++;
     out.push({ text: raw.slice(i, j), kind: 'word', line, col: i + 1 });
     i = j;
   }

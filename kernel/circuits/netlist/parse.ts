@@ -6,7 +6,7 @@
  */
 import { lex, type Card, type Problem, type Token } from './lexer';
 import { parsePrint } from './print';
-import type { ModelDef, NetlistDef, Scope, SourceDef } from './types';
+import type { ElementDef, ModelDef, NetlistDef, Scope, SourceDef } from './types';
 
 const SOURCE_TYPES = new Set(['PWL', 'PULSE', 'SIN', 'EXP', 'NOISE']);
 const ELEMENT_OPTS: Record<string, string[]> = { R: ['TEMP', 'NEB'], L: [], C: [], B: ['AREA', 'IC', 'TEMP', 'NEB'] };
@@ -73,7 +73,7 @@ export function parseNetlist(text: string): { def: NetlistDef; problems: Problem
 }
 
 function newScope(name: string, at: { line: number; col: number }, ports: Token[]): Scope {
-  return { name, at: { line: at.line, col: at.col }, ports, elements: [], params: new Map(), models: new Map() };
+  return { name, at: { line: at.line, col: at.col }, ports, elements: [], byName: new Map(), params: new Map(), models: new Map() };
 }
 
 type Fail = (t: Token | { line: number; col: number }, message: string) => void;
@@ -109,11 +109,15 @@ function element(card: Card, scope: Scope, fail: Fail): void {
   const name = head.text.toUpperCase();
   const type = name[0];
   const at = { line: head.line, col: head.col };
-  if (scope.elements.some((e) => e.name === name)) {
-    const first = scope.elements.find((e) => e.name === name)!;
+  const first = scope.byName.get(name);
+  if (first) {
     return fail(head, `element ${name} is defined twice${scope.name === '(main)' ? '' : ` in .subckt ${scope.name}`} (first at line ${first.at.line})`);
   }
   if (UNSUPPORTED[type]) return fail(head, `${name}: ${UNSUPPORTED[type]}`);
+  const add = (el: ElementDef) => {
+    scope.elements.push(el);
+    scope.byName.set(name, el);
+  };
   const need = (n: number, what: string) => {
     if (rest.length < n) fail(rest[rest.length - 1] ?? head, `${name}: expected ${what}`);
     return rest.length >= n;
@@ -126,7 +130,7 @@ function element(card: Card, scope: Scope, fail: Fail): void {
       if (words.length < 3) return fail(words[words.length - 1] ?? head, `${name}: expected two nodes and a value ("${type}name n+ n- value")`);
       for (const w of words.slice(3)) fail(w, `${name}: unexpected "${w.text}" after the value`);
       checkOpts(name, pairs, ELEMENT_OPTS[type], fail, rest);
-      scope.elements.push({ type, name, at, nodes: [words[0], words[1]], value: words[2], opts: pairs });
+      add({ type, name, at, nodes: [words[0], words[1]], value: words[2], opts: pairs });
       return;
     }
     case 'B': {
@@ -143,25 +147,25 @@ function element(card: Card, scope: Scope, fail: Fail): void {
       }
       for (const w of extra) fail(w, `${name}: unexpected "${w.text}"`);
       checkOpts(name, pairs, ELEMENT_OPTS.B, fail, rest);
-      scope.elements.push({ type: 'B', name, at, nodes: [words[0], words[1]], model, opts: pairs });
+      add({ type: 'B', name, at, nodes: [words[0], words[1]], model, opts: pairs });
       return;
     }
     case 'K':
       if (!need(3, 'two inductor names and a coupling factor ("Kname L1 L2 k")')) return;
       for (const w of rest.slice(3)) fail(w, `${name}: unexpected "${w.text}"`);
-      scope.elements.push({ type: 'K', name, at, inductors: [rest[0], rest[1]], value: rest[2] });
+      add({ type: 'K', name, at, inductors: [rest[0], rest[1]], value: rest[2] });
       return;
     case 'I':
     case 'V': {
       if (!need(3, 'two nodes and a source (pwl(…), pulse(…), sin(…), dc …, noise(…) or a value)')) return;
       const source = sourceDef(name, rest.slice(2), fail);
-      if (source) scope.elements.push({ type, name, at, nodes: [rest[0], rest[1]], source });
+      if (source) add({ type, name, at, nodes: [rest[0], rest[1]], source });
       return;
     }
     case 'X': {
       const { words, pairs } = splitPairs(rest, fail);
       if (words.length < 1) return fail(head, `${name}: expected a subcircuit name and its nodes`);
-      scope.elements.push({ type: 'X', name, at, words, overrides: pairs });
+      add({ type: 'X', name, at, words, overrides: pairs });
       return;
     }
     default:

@@ -44,6 +44,8 @@ export interface Scope {
   at: Loc;
   ports: Token[];
   elements: ElementDef[];
+  /** The same elements by name (a netlist of 100,000 cards is checked for duplicates in linear time). */
+  byName: Map<string, ElementDef>;
   params: Map<string, ParamDef>;
   models: Map<string, ModelDef>;
 }

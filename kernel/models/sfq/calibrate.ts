@@ -12,7 +12,7 @@ import type { Calibration } from './behavior';
 import { library } from './cells';
 import { pulseCount, runNetlist } from './measure';
 import { measureNeuron, type NeuronTable } from './neuron';
-import { fitSigmoid, measureSynapse, powerLaw } from './synapse';
+import { fitSigmoid, measureSynapse, powerLaw, type SynapsePoint } from './synapse';
 
 export interface CalibrationGrid {
   temperatures: number[];
@@ -44,50 +44,76 @@ export const shippedGrid: CalibrationGrid = {
 
 export type Progress = (fraction: number, message: string) => Promise<void>;
 
+/**
+ * One circuit simulation of the calibration: a synapse point (table 'synapse', at
+ * temperatures[t] and synapseIw[i]) or a neuron point (tables 'hidden' and 'output', at
+ * temperatures[t], their ith[i] and neuronRates[r]), with the seed it runs with. Seeds follow
+ * this order from grid.seed: every synapse point, then the hidden table, then the output table.
+ */
+export interface CalibrationPoint {
+  table: 'synapse' | 'hidden' | 'output';
+  t: number;
+  i: number;
+  r: number;
+  seed: number;
+  label: string;
+  measure(tick?: () => Promise<void>): Promise<SynapsePoint | number>;
+}
+
+export function calibrationPoints(grid: CalibrationGrid): CalibrationPoint[] {
+  const points: CalibrationPoint[] = [];
+  let seed = grid.seed;
+  grid.temperatures.forEach((T, t) =>
+    grid.synapseIw.forEach((iw, i) => {
+      const s = seed++;
+      points.push({ table: 'synapse', t, i, r: -1, seed: s, label: `synapse T=${T} K, IW=${iw} µA`, measure: (tick) => measureSynapse(iw, T, grid.synapsePulses, s, tick) });
+    }),
+  );
+  for (const [table, ith, rleak] of [['hidden', grid.hiddenIth, grid.hiddenRleak], ['output', grid.outputIth, grid.outputRleak]] as const) {
+    grid.temperatures.forEach((T, t) =>
+      ith.forEach((x, i) =>
+        grid.neuronRates.forEach((rate, r) => {
+          const s = seed++;
+          const load = table === 'hidden' ? 'synapse' : 'line';
+          points.push({ table, t, i, r, seed: s, label: `${table} neuron T=${T} K, ITH=${x} µA, ${rate} GHz`, measure: (tick) => measureNeuron(rate, x, rleak, T, grid.neuronDurationPs, s, load, tick) });
+        }),
+      ),
+    );
+  }
+  return points;
+}
+
+/** The value a calibration holds for a point. */
+export function calibrated(cal: Calibration, p: CalibrationPoint): SynapsePoint | number {
+  return p.table === 'synapse' ? cal.synapse[p.t].points[p.i] : cal.neuron[p.table].out[p.t][p.i][p.r];
+}
+
 export async function calibrate(grid: CalibrationGrid, progress: Progress = async () => {}): Promise<Calibration> {
   const started = Date.now();
-  const jobs = grid.temperatures.length * (grid.synapseIw.length + grid.neuronRates.length * (grid.hiddenIth.length + grid.outputIth.length)) + 1;
+  const points = calibrationPoints(grid);
+  const jobs = points.length + 1;
   let done = 0;
-  const step = async (message: string) => progress(++done / jobs, message);
   const tick = () => progress(done / jobs, 'simulating'); // between chunks of a long simulation
-  let seed = grid.seed;
-  // 1. Synapse sigmoid per temperature.
-  const synapse: Calibration['synapse'] = [];
-  for (const T of grid.temperatures) {
-    const points = [];
-    for (const iw of grid.synapseIw) {
-      points.push(await measureSynapse(iw, T, grid.synapsePulses, seed++, tick));
-      await step(`synapse T=${T} K, IW=${iw} µA`);
-    }
-    synapse.push({ temperature: T, ...fitSigmoid(points), points });
+  // 1–2. Every point, in seed order, into the synapse lists and the two neuron tables.
+  const synapsePoints = grid.temperatures.map(() => [] as SynapsePoint[]);
+  const table = (ith: number[]) => grid.temperatures.map(() => ith.map(() => new Array<number>(grid.neuronRates.length)));
+  const out = { hidden: table(grid.hiddenIth), output: table(grid.outputIth) };
+  for (const p of points) {
+    const v = await p.measure(tick);
+    if (p.table === 'synapse') synapsePoints[p.t][p.i] = v as SynapsePoint;
+    else out[p.table][p.t][p.i][p.r] = v as number;
+    await progress(++done / jobs, p.label);
   }
-  // 2. Neuron transfer tables, hidden and output layers.
-  const table = async (ith: number[], rleak: number, layer: 'hidden' | 'output'): Promise<NeuronTable> => {
-    const out: number[][][] = [];
-    for (const T of grid.temperatures) {
-      const perT: number[][] = [];
-      for (const i of ith) {
-        const row: number[] = [];
-        for (const r of grid.neuronRates) {
-          row.push(await measureNeuron(r, i, rleak, T, grid.neuronDurationPs, seed++, layer === 'hidden' ? 'synapse' : 'line', tick));
-          await step(`${layer} neuron T=${T} K, ITH=${i} µA, ${r} GHz`);
-        }
-        perT.push(row);
-      }
-      out.push(perT);
-    }
-    return { rleak, temperatures: grid.temperatures, ith, rates: grid.neuronRates, out };
-  };
-  const hidden = await table(grid.hiddenIth, grid.hiddenRleak, 'hidden');
-  const output = await table(grid.outputIth, grid.outputRleak, 'output');
+  const synapse: Calibration['synapse'] = grid.temperatures.map((T, t) => ({ temperature: T, ...fitSigmoid(synapsePoints[t]), points: synapsePoints[t] }));
+  const neuronTable = (ith: number[], rleak: number, o: number[][][]): NeuronTable => ({ rleak, temperatures: grid.temperatures, ith, rates: grid.neuronRates, out: o });
   // 3. Merger dead time.
   const mergerDeadTime = await measureMergerDeadTime();
-  await step('merger dead time');
+  await progress(++done / jobs, 'merger dead time');
   return {
     meta: { grid, seconds: (Date.now() - started) / 1000, date: new Date().toISOString() },
     synapse,
     widthPowerLaw: powerLaw(synapse.map((s) => s.temperature), synapse.map((s) => s.width)),
-    neuron: { hidden, output },
+    neuron: { hidden: neuronTable(grid.hiddenIth, grid.hiddenRleak, out.hidden), output: neuronTable(grid.outputIth, grid.outputRleak, out.output) },
     mergerDeadTime,
   };
 }

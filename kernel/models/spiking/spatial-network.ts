@@ -109,11 +109,11 @@ export function trainWord(word: number, p: SpatialParams, teacherMs = p.training
   const learn1 = plastic('learn-1', injOnes, outExc, 'exc');
   const learn0 = plastic('learn-0', injZeros, outInh, 'inh');
   net.run(steps(t.durationMs, dt));
-  if (p.arithmetic === 'exact') return { w1: Float64Array.from(learn1.w), w0: Float64Array.from(learn0.w) };
+  if (p.arithmetic === 'exact') return { w1: Float64Array.from(learn1.weights()), w0: Float64Array.from(learn0.weights()) };
   // Each receptor's bound: bits plastic synapses of the rule's w_max, plus the teacher on the
   // excitatory output (the inhibitory output's teacher arrives on its other receptor).
   const wMax = p.stdp.wMax;
-  return { w1: readBack(learn1.w, bits * wMax + p.relayNa), w0: readBack(learn0.w, bits * wMax) };
+  return { w1: readBack(learn1.weights(), bits * wMax + p.relayNa), w0: readBack(learn0.weights(), bits * wMax) };
 }
 
 /** The test network for fixed weights; `count(word, h)` is the output's spike count for a word. */

@@ -24,9 +24,16 @@ export abstract class LifGroup implements NeuronGroup {
   /** Threshold adaptation θ (all zero when adaptation is off). */
   readonly theta: Float64Array;
   protected readonly refSteps: number;
-  /** The neurons that are refractory, and a flag per neuron. */
+  /**
+   * The refractory neurons in the order they spiked: a circular FIFO (a neuron is in it at most
+   * once, so n places suffice), `joined[s mod refSteps]` of them from step s; and a flag per
+   * neuron. The oldest step's neurons leave from the front when their period ends, so a step
+   * touches each held neuron once (v ← v_reset) and reads nothing else about it.
+   */
   private readonly held: Int32Array;
+  private heldFirst = 0;
   private heldCount = 0;
+  private readonly joined: Int32Array;
   private readonly isHeld: Uint8Array;
   private readonly thetaDecay: number;
   private readonly thetaStep: number;
@@ -47,6 +54,7 @@ export abstract class LifGroup implements NeuronGroup {
     this.held = new Int32Array(n);
     this.isHeld = new Uint8Array(n);
     this.refSteps = stepsOf(tRefMs, dtMs);
+    this.joined = new Int32Array(Math.max(1, this.refSteps));
     this.thetaDecay = adaptation ? Math.exp(-dtMs / adaptation.tauMs) : 1;
     this.thetaStep = adaptation ? adaptation.incrementMv : 0;
   }
@@ -67,21 +75,29 @@ export abstract class LifGroup implements NeuronGroup {
    * threshold is then v > v_th + θ, θ decaying first.
    */
   protected settle(n: number, out: Int32Array, count: number): number {
-    const { v, held, isHeld, lastSpike, refSteps } = this;
-    let kept = 0;
-    for (let j = 0; j < this.heldCount; j++) {
-      const i = held[j];
-      if (n - lastSpike[i] >= refSteps) isHeld[i] = 0; // released: this step's update stands
-      else {
-        v[i] = this.vResetMv; // v held at reset
-        held[kept++] = i;
+    const { v, held, isHeld, joined } = this;
+    const size = held.length;
+    if (this.heldCount > 0) {
+      // Those that spiked at n − refSteps are released: this step's update stands.
+      const slot = n % this.refSteps;
+      let first = this.heldFirst;
+      for (let r = joined[slot]; r > 0; r--) {
+        isHeld[held[first]] = 0;
+        if (++first === size) first = 0;
       }
+      this.heldCount -= joined[slot];
+      this.heldFirst = first;
+      joined[slot] = 0;
+      // The rest stay at v_reset (in two runs where the FIFO wraps around).
+      const vReset = this.vResetMv;
+      const end = first + this.heldCount;
+      for (let j = first, stop = Math.min(end, size); j < stop; j++) v[held[j]] = vReset;
+      for (let j = 0, stop = end - size; j < stop; j++) v[held[j]] = vReset;
     }
-    this.heldCount = kept;
     if (this.thetaStep !== 0) return this.adaptiveThreshold(n, out);
-    if (kept === 0) return count;
+    if (this.heldCount === 0) return count;
     let c = 0;
-    for (let s = 0; s < count; s++) if (!isHeld[out[s]]) out[c++] = out[s];
+    for (let s = 0; s < count; s++) if (!isHeld[out[s]]) out[c++] = out[s]; // their crossings are dropped
     return c;
   }
 
@@ -98,6 +114,8 @@ export abstract class LifGroup implements NeuronGroup {
 
   reset(spikes: Int32Array, count: number, step: number): void {
     const hold = this.refSteps > 1; // refractory during the next step?
+    const size = this.held.length;
+    let joined = 0;
     for (let k = 0; k < count; k++) {
       const i = spikes[k];
       this.v[i] = this.vResetMv; // v ← v_reset
@@ -105,8 +123,13 @@ export abstract class LifGroup implements NeuronGroup {
       this.theta[i] += this.thetaStep; // θ ← θ + Δθ
       if (hold && !this.isHeld[i]) {
         this.isHeld[i] = 1;
-        this.held[this.heldCount++] = i;
+        const at = this.heldFirst + this.heldCount + joined++;
+        this.held[at < size ? at : at - size] = i;
       }
+    }
+    if (joined > 0) {
+      this.heldCount += joined;
+      this.joined[step % this.refSteps] = joined; // released at step + refSteps
     }
   }
 
@@ -138,6 +161,8 @@ export abstract class LifGroup implements NeuronGroup {
     this.theta.fill(0);
     this.lastSpike.fill(NEVER);
     this.isHeld.fill(0);
+    this.joined.fill(0);
+    this.heldFirst = 0;
     this.heldCount = 0;
   }
 }

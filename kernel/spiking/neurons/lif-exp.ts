@@ -52,6 +52,8 @@ class LifExpGroup extends LifGroup {
   private readonly scales = Float64Array.of(1, 1);
   /** v∞(1 − Pm) per neuron, v∞ = v_rest + D. */
   private readonly k0: Float64Array;
+  /** k0 when it is the same for every neuron (the same drive), else NaN: the loops then read no array. */
+  private k0Uniform = NaN;
   private readonly pm: number;
   private readonly pe: number;
   private readonly pi: number;
@@ -80,12 +82,22 @@ class LifExpGroup extends LifGroup {
     const ci = this.pi * this.scales[1];
     let count: number;
     const kernel = this.kernel;
+    const uniform = this.k0Uniform === this.k0Uniform; // (not NaN)
     if (kernel) {
       kernel.constants[0] = ce;
       kernel.constants[1] = ci;
       kernel.constants[2] = this.pm;
       kernel.constants[3] = this.vThreshMv;
-      count = kernel.step(out);
+      kernel.constants[4] = this.k0Uniform;
+      count = kernel.step(out, uniform);
+    } else if (uniform) {
+      const { v, ieHat, iiHat, k0Uniform, pm, vThreshMv } = this;
+      count = 0;
+      for (let i = 0, size = this.n; i < size; i++) {
+        const x = k0Uniform + (ieHat[i] * ce - iiHat[i] * ci) + pm * v[i]; // exact v(t+dt), the same drive for all
+        v[i] = x;
+        if (x > vThreshMv) out[count++] = i; // spike when v > v_th
+      }
     } else {
       const { v, ieHat, iiHat, k0, pm, vThreshMv } = this;
       count = 0;
@@ -106,6 +118,7 @@ class LifExpGroup extends LifGroup {
   /** v∞(1 − Pm) with v∞ = v_rest + D, kept per neuron since D only changes when set. */
   protected override driveChanged(): void {
     for (let i = 0; i < this.n; i++) this.k0[i] = (this.p.vRestMv + this.drive[i]) * (1 - this.pm);
+    this.k0Uniform = this.n > 0 && this.k0.every((x) => x === this.k0[0]) ? this.k0[0] : NaN;
   }
 
   private renormalise(): void {

@@ -84,6 +84,14 @@ describe('bad netlists', () => {
     assert.ok(col.every(Number.isFinite), 'no NaN or infinity was recorded');
   });
 
+  it('the CLI exits 2 at once for a netlist that is a lone "}", which filled the heap', () => {
+    const file = path.join(tempDir('neurite-sim-brace-'), 'brace.cir');
+    fs.writeFileSync(file, '}\n');
+    const r = cli(['sim', file], { timeoutMs: 20000 });
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.match(r.stderr, /brace\.cir:1:1: "}" without an opening "{"/);
+  });
+
   it('the CLI exits 2 for a bad netlist, printing file:line:col problems, and writes no CSV', () => {
     const dir = tempDir('neurite-sim-bad-');
     const file = path.join(dir, 'bad.cir');

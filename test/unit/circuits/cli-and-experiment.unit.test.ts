@@ -84,3 +84,30 @@ describe('sfq.circuit experiment', () => {
     assert.ok(!fs.existsSync(out), 'nothing written');
   });
 });
+
+describe('a circuit that does not converge', () => {
+  // One unshunted junction driven at 100 mA with a 100 ps step: Newton cannot follow the first step.
+  const netlist = '.model m jj(rtype=1, vg=2.8mV, cap=0.07pF, r0=160, rn=16, icrit=0.1mA)\nIB 0 1 pwl(0 0 10p 100m)\nB1 1 0 m\n.tran 100p 2000p\n';
+  const message = /the solver did not converge at t = 100\.000 ps \(step 1 of 20\): junction B1 \(line 3\)/;
+  const stackTrace = /^\s+at /m;
+
+  it('ends neurite sim with exit 1 and the message, without a stack trace', () => {
+    const dir = tempDir('neurite-sim-nc-');
+    fs.writeFileSync(path.join(dir, 'nc.cir'), netlist);
+    const r = cli(['sim', path.join(dir, 'nc.cir'), '-o', path.join(dir, 'out.csv')]);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, stackTrace);
+  });
+
+  it('ends neurite run of an sfq.circuit spec with exit 1 and the message, without a stack trace', () => {
+    const dir = tempDir('neurite-run-nc-');
+    fs.writeFileSync(path.join(dir, 'nc.cir'), netlist);
+    fs.writeFileSync(path.join(dir, 'nc.neurite.yaml'), 'kind: sfq.circuit\nnetlist: nc.cir\n');
+    const r = cli(['run', path.join(dir, 'nc.neurite.yaml'), '--out', dir]);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^failed: /m);
+    assert.match(r.stdout + r.stderr, message);
+    assert.doesNotMatch(r.stdout + r.stderr, stackTrace);
+  });
+});

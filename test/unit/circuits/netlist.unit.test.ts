@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sharedDir } from '../../../bench/_josim';
 import { buildCircuit } from '../../../kernel/circuits/netlist/build';
 import { parseNumber, PHI0 } from '../../../kernel/circuits/netlist/expr';
 import { simulate } from '../../../kernel/circuits/simulate';
@@ -153,7 +154,7 @@ ${TRAN}`);
 });
 
 describe('JoSIM example netlists (optional fixtures from ../shared)', () => {
-  const dir = path.join(repoRoot, '..', 'shared', 'reference', 'josim-netlists');
+  const dir = path.join(sharedDir() ?? path.join(repoRoot, '..', 'shared'), 'reference', 'josim-netlists');
   const has = fs.existsSync(dir);
   const it_ = has ? it : it.skip;
   if (!has) it(`are skipped: ${dir} is not present (they live in the shared reference folder, not in this repository)`, () => {});

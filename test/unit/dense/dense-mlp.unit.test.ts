@@ -12,14 +12,15 @@ const sample = path.join(repoRoot, 'samples', 'dense-mlp.neurite.yaml');
 const small = ['--set', 'data.name=mnist', '--set', 'data.trainLimit=2000', '--set', 'data.testLimit=500', '--set', 'model.hidden=[64]'];
 
 describe('dense.mlp experiment', () => {
-  it('trains on 2,000 real MNIST digits, records the provider, and exports a model that reproduces the test accuracy', async () => {
+  it('trains on 2,000 real MNIST digits, records the provider and spin mode, and exports a model that reproduces the test accuracy', async () => {
     const out = tempDir('neurite-mlp-');
-    const r = cli(['run', sample, '--out', out, '--json', ...small, '--set', 'train.epochs=3']);
+    const r = cli(['run', sample, '--out', out, '--json', ...small, '--set', 'train.epochs=3', '--set', 'train.spin=never']);
     assert.strictEqual(r.code, 0, r.stderr);
     const summary = lastJsonLine(r.stdout);
     assert.strictEqual(summary.status, 'completed');
     assert.strictEqual(summary.device, cudaInstalled() ? 'cuda' : 'cpu');
     assert.strictEqual(summary.result.provider, summary.device);
+    assert.strictEqual(summary.result.spin, 'never');
     assert.ok(summary.metrics.test_accuracy > 0.8, `test accuracy ${summary.metrics.test_accuracy}`);
     assert.strictEqual(summary.metrics.parameters, 784 * 64 + 64 + 64 * 10 + 10);
     assert.strictEqual(summary.metrics.steps, 3 * Math.ceil(1800 / 64));

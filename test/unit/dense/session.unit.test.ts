@@ -8,7 +8,7 @@ import { availableDevices, cudaInstalled, resolveDenseDevice, webgpuProblem } fr
 import { spawnSync } from 'child_process';
 import * as ort from 'onnxruntime-node';
 import * as path from 'path';
-import { compile, createSession, defaultThreads, execOptions, SessionCache } from '../../../kernel/dense/session';
+import { compile, createSession, defaultThreads, execOptions, SessionCache, sessionOptions, type Spin } from '../../../kernel/dense/session';
 
 const model = (k: number) => {
   const g = new Graph();
@@ -37,6 +37,23 @@ describe('dense sessions and providers', () => {
     assert.notStrictEqual(await cache.get(model(2), execOptions('cpu', { threads: 2 })), b);
     await cache.clear();
     assert.strictEqual(cache.size, 0);
+  });
+
+  it('maps each spin mode to onnxruntime\'s spinning options, and onnxruntime runs with each', async () => {
+    const cases: [Spin, { allow_spinning: string; force_spinning_stop?: string }][] = [
+      ['never', { allow_spinning: '0', force_spinning_stop: '1' }],
+      ['within-runs', { allow_spinning: '1', force_spinning_stop: '1' }],
+      ['always', { allow_spinning: '1' }],
+    ];
+    assert.strictEqual(execOptions('cpu').spin, 'within-runs');
+    for (const [spin, want] of cases) {
+      const exec = execOptions('cpu', { threads: 2, spin });
+      const s = (sessionOptions(exec).extra as { session: { intra_op: { allow_spinning: string }; force_spinning_stop?: string } }).session;
+      assert.deepStrictEqual({ allow_spinning: s.intra_op.allow_spinning, ...(s.force_spinning_stop ? { force_spinning_stop: s.force_spinning_stop } : {}) }, want, spin);
+      const c = await compile(model(2), exec);
+      assert.deepStrictEqual(Array.from((await c.run({ x: new ort.Tensor('float32', Float32Array.of(1, 2), [2]) })).y.data as Float32Array), [2, 4], spin);
+      await c.release();
+    }
   });
 
   it('runs through onnxruntime-node\'s native session, with the public API\'s results, into preallocated outputs', async () => {

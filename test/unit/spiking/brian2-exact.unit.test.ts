@@ -16,7 +16,7 @@ import { Rng } from '../../../kernel/core/rng';
 import { golden, spikeKeys } from './golden';
 
 describe('agreement with Brian2 (exact fixtures)', () => {
-  it('10 LIF neurons under constant drive spike at the same steps as Brian2', () => {
+  it('10 LIF neurons under constant drive spike at the same steps as Brian2 and follow its v traces', () => {
     const g = golden('lif_constant_drive.json');
     const net = new Network(g.dtMs);
     const { tau_m, v_rest, v_reset, v_th, t_ref } = g.params;
@@ -24,9 +24,18 @@ describe('agreement with Brian2 (exact fixtures)', () => {
     pop.group.set('drive', g.drive);
     pop.group.set('v', v_rest);
     const mon = net.addMonitor(new SpikeMonitor('lif', pop));
+    const vmon = net.addMonitor(new StateMonitor('v', pop.group, 'v', g.v.neurons));
     net.run(Math.round(g.durationMs / g.dtMs));
     assert.ok(g.spikes.steps.length > 100, 'the fixture has spikes to compare');
     assert.deepStrictEqual(spikeKeys(mon.spikes()), spikeKeys(g.spikes));
+    g.v.neurons.forEach((neuron: number, k: number) => {
+      const theirs: number[] = g.v.values[k];
+      const ours = vmon.series(k);
+      assert.ok(theirs.length === 1000 && theirs.filter((x) => x === v_reset).length >= 40, 'the trace has resets and refractory holds');
+      let worst = 0;
+      for (let i = 0; i < theirs.length; i++) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+      assert.ok(worst < 1e-9, `neuron ${neuron}: v differs from Brian2 by up to ${worst} mV`);
+    });
   });
 
   it('10 Izhikevich neurons (forward Euler) spike at the same steps as Brian2 and follow its v trace', () => {

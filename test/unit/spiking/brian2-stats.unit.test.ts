@@ -20,7 +20,7 @@ const sample = (name: string, overrides: string[] = []) => loadSpec({ specPath: 
 function stdpRun(spec: any, seed: number): { rateHz: number[]; weightHist: number[] } {
   const b = buildNetwork(spec, new Rng(seed));
   b.net.run(Math.round(spec.durationMs / spec.dtMs));
-  const w = b.projections[0].projection.w;
+  const w = b.projections[0].projection.weights();
   const wMax = spec.projections[0].plasticity.wMax;
   return { rateHz: b.rateMonitors.find((m) => m.name === 'out')!.rates(), weightHist: histogram(w.map((x) => x / wMax), 0, 1, 20) };
 }

@@ -34,7 +34,7 @@ function pairRun(stdp: StdpParams, preMs: number[], postMs: number[], delayMs: n
   const mon = net.addMonitor(new SpikeMonitor('post', post));
   net.run(100);
   assert.deepStrictEqual(Array.from(mon.spikes().steps), postMs, 'the post neuron fires when told to');
-  return plastic.w[0];
+  return plastic.weights()[0];
 }
 
 const rule = (o: Partial<StdpParams> = {}): StdpParams => ({ pairing: 'all-to-all', weightDependence: 'additive', tauPlusMs: 10, tauMinusMs: 20, aPlus: 0.1, aMinus: 0.05, wMin: 0, wMax: 1, timing: 'axonal', windowMs: Infinity, ...o });
@@ -248,14 +248,14 @@ describe('spiking engine', () => {
     assert.strictEqual(searchScale((h) => (h >= 2.5 ? 2 : 0), o).h, undefined); // no grid point gives exactly one spike
   });
 
-  it('the LIF-exp WebAssembly SIMD loop gives bit-identical spikes and voltages to the JavaScript loop (odd size, refractoriness, recurrence)', () => {
+  it('the LIF-exp WebAssembly SIMD loops give bit-identical spikes and voltages to the JavaScript loops (odd size, refractoriness, recurrence; varied and uniform drive)', () => {
     const p = { tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, vRestMv: -49, vResetMv: -60, vThreshMv: -50, tRefMs: 5 };
-    const run = (simd: boolean) => {
+    const run = (simd: boolean, drive: (i: number) => number) => {
       const net = new Network(0.1);
       const pop = net.addPopulation('P', createLifExp(501, p, 0.1, undefined, simd));
       const init = new Rng(3);
       pop.group.set('v', Array.from({ length: 501 }, () => -60 + 10 * init.float()));
-      pop.group.set('drive', Array.from({ length: 501 }, (_, i) => (i % 7) * 0.1));
+      pop.group.set('drive', Array.from({ length: 501 }, (_, i) => drive(i)));
       const rec = (range: { start: number; end: number }, seed: number) => connect({ type: 'random', p: 0.1, allowSelf: true }, 501, range, { start: 0, end: 501 }, true, new Rng(seed));
       const e = rec({ start: 0, end: 400 }, 1), i = rec({ start: 400, end: 501 }, 2);
       net.addProjection(new Projection('e', pop, pop, 'exc', e, new Float64Array(e.target.length).fill(1.62), 0));
@@ -264,10 +264,35 @@ describe('spiking engine', () => {
       net.run(5000);
       return { spikes: mon.spikes(), v: Array.from({ length: 501 }, (_, k) => pop.group.get('v', k)) };
     };
-    const js = run(false), simd = run(true);
-    assert.ok(js.spikes.steps.length > 1000);
-    assert.deepStrictEqual(simd.spikes, js.spikes);
-    assert.deepStrictEqual(simd.v, js.v);
+    for (const drive of [(i: number) => (i % 7) * 0.1, () => 0.3]) {
+      const js = run(false, drive), simd = run(true, drive);
+      assert.ok(js.spikes.steps.length > 1000);
+      assert.deepStrictEqual(simd.spikes, js.spikes);
+      assert.deepStrictEqual(simd.v, js.v);
+    }
+  });
+
+  it('a projection given one weight transmits exactly what one weight per synapse would (same spikes, same voltages)', () => {
+    const p = { tauMemMs: 20, tauExcMs: 5, tauInhMs: 10, vRestMv: -49, vResetMv: -60, vThreshMv: -50, tRefMs: 5 };
+    const run = (shared: boolean) => {
+      const net = new Network(0.1);
+      const pop = net.addPopulation('P', lifExp.create(300, p, 0.1));
+      const init = new Rng(5);
+      pop.group.set('v', Array.from({ length: 300 }, () => -60 + 10 * init.float()));
+      const rec = (range: { start: number; end: number }, seed: number) => connect({ type: 'random', p: 0.1, allowSelf: false }, 300, range, { start: 0, end: 300 }, true, new Rng(seed));
+      const e = rec({ start: 0, end: 240 }, 1), i = rec({ start: 240, end: 300 }, 2);
+      const e1 = net.addProjection(new Projection('e', pop, pop, 'exc', e, shared ? 1.62 : new Float64Array(e.target.length).fill(1.62), 0));
+      net.addProjection(new Projection('i', pop, pop, 'inh', i, shared ? 9 : new Float64Array(i.target.length).fill(9), 3));
+      const mon = net.addMonitor(new SpikeMonitor('P', pop));
+      net.run(3000);
+      return { spikes: mon.spikes(), v: Array.from({ length: 300 }, (_, k) => pop.group.get('v', k)), stored: e1.w?.length ?? 0, weights: Array.from(e1.weights()) };
+    };
+    const arrays = run(false), one = run(true);
+    assert.ok(arrays.spikes.steps.length > 500);
+    assert.strictEqual(one.stored, 0, 'the shared weight is kept as one number');
+    assert.deepStrictEqual(one.weights, arrays.weights);
+    assert.deepStrictEqual(one.spikes, arrays.spikes);
+    assert.deepStrictEqual(one.v, arrays.v);
   });
 
   it('allocates nothing per spike: a fresh process runs 70 s of the STDP example (a million input spikes) with no minor collection', () => {

@@ -82,6 +82,6 @@ describe('SpiNNaker fixed point (sPyNNaker)', () => {
       { projection: c, receptor: 'inh', weightsNa: [0.25, 0.25, 0.25] }, // 0.75 nA → shift 0
     ]);
     assert.deepStrictEqual([...got], [['exc', 5], ['inh', 0]]);
-    assert.deepStrictEqual([Array.from(a.w), Array.from(b.w), Array.from(c.w)], [[1024, 2048, 3072], [4096, 4096], [8192, 8192, 8192]]);
+    assert.deepStrictEqual([Array.from(a.weights()), Array.from(b.weights()), Array.from(c.weights())], [[1024, 2048, 3072], [4096, 4096], [8192, 8192, 8192]]);
   });
 });
