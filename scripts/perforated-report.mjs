@@ -18,7 +18,15 @@ if (!dirs.length) {
 }
 const tables = dirs.map((dir) => JSON.parse(readFileSync(join(dir, 'table.json'), 'utf8')));
 for (const [i, t] of tables.entries()) if (t.kind !== 'dendrite.perforated') throw new Error(`${dirs[i]}: a ${t.kind} sweep, not dendrite.perforated`);
-const table = { rows: tables.flatMap((t) => t.rows) };
+// A value the sweep does not vary is the base spec's (sweep.json beside table.json), so rows of
+// sweeps that vary different fields still line up.
+const table = {
+  rows: tables.flatMap((t, i) => {
+    const base = JSON.parse(readFileSync(join(dirs[i], 'sweep.json'), 'utf8')).base;
+    const fixed = { 'data.fraction': base.data?.fraction ?? 1, 'model.hidden': base.model?.hidden ?? [16] };
+    return t.rows.map((r) => ({ ...r, overrides: { ...fixed, ...r.overrides } }));
+  }),
+};
 
 // One entry per (case, hidden, fraction, other swept values): the table's rows.
 const label = (r) => r.overrides.name ?? (r.overrides['model.widenTo'] ? 'wide' : JSON.stringify(r.overrides['model.perforate']) === '[]' ? 'plain' : 'perforated');
@@ -49,7 +57,7 @@ for (const g of rows) {
     pm(perforated, 'cycles', 1, 1),
     `${reduction(m(perforated, 'test_accuracy'), m(plain, 'test_accuracy')).toFixed(1)}% (${pm(perforated, 'error_reduction', 100, 1)}%)`,
     `${reduction(m(wide, 'test_accuracy'), m(plain, 'test_accuracy')).toFixed(1)}%`,
-    others.map(([n, c]) => `${n}: ${pm(c, 'test_accuracy')}% (${pm(c, 'cycles', 1, 1)} cycles)`).join('; ') || '',
+    others.map(([n, c]) => `${n}: ${pm(c, 'test_accuracy')}% (${Math.round(m(c, 'parameters'))} params, ${pm(c, 'cycles', 1, 1)} cycles)`).join('; ') || '',
   ];
   console.log(`| ${cells.join(' | ')} |`);
 }

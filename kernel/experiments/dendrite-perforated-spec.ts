@@ -90,7 +90,10 @@ export const perforatedSpec = defineSpec('dendrite.perforated', {
       weightDecay: z.number().min(0).max(1).default(0).describe('L2 weight decay added to the gradient (the library advises none).'),
       stepsPerRun: z.int().min(1).max(64).default(16).describe('Training steps per onnxruntime run (one graph holding that many steps).'),
       threads: z.int().min(1).max(1024).optional().describe('Compute threads for onnxruntime; default: $NEURITE_THREADS, else the number of cores.'),
-      spin: z.boolean().default(false).describe('Keep compute threads spinning between runs too.'),
+      spin: z
+        .enum(['never', 'within-runs', 'always'])
+        .default('within-runs')
+        .describe('When compute threads spin for work instead of sleeping (as dense.mlp): within a run (default); always; never (best when other processes hold the cores).'),
     })
     .prefault({})
     .describe('Training.'),
