@@ -68,7 +68,15 @@ if (svgAt >= 0) writeFileSync(argv[svgAt + 1], svg(rows));
 function svg(groups) {
   const fractions = [...new Set(groups.map((g) => g.overrides['data.fraction'] ?? 1))];
   const [W, H, pad] = [380, 280, { l: 58, r: 44, t: 28, b: 40 }];
-  const styles = { plain: { color: '#1f77b4', shape: 'circle' }, perforated: { color: '#d62728', shape: 'triangle' }, wide: { color: '#2ca02c', shape: 'square' } };
+  // The cases the README's sweeps name (wide1/wide2: widened to 1 or 2 sets' parameters; gradient: the ablation).
+  const styles = {
+    plain: { color: '#1f77b4', shape: 'circle' },
+    perforated: { color: '#d62728', shape: 'triangle' },
+    gradient: { color: '#ff7f0e', shape: 'triangle' },
+    wide: { color: '#2ca02c', shape: 'square' },
+    wide1: { color: '#98df8a', shape: 'square' },
+    wide2: { color: '#17becf', shape: 'square' },
+  };
   const parts = [];
   fractions.forEach((f, i) => {
     const mine = groups.filter((g) => (g.overrides['data.fraction'] ?? 1) === f);
@@ -99,6 +107,6 @@ function svg(groups) {
       parts.push(`<text x="${cx + 6}" y="${cy - 5}" font-size="9" fill="${color}">h=${[p.h].flat().join(',')}</text>`);
     }
   });
-  const legend = Object.entries(styles).map(([name, s], k) => `<text x="${pad.l + 10 + k * 100}" y="${H + 16}" font-size="12" fill="${s.color}">${{ circle: '●', triangle: '▲', square: '■' }[s.shape]} ${name}</text>`).join('');
+  const legend = Object.entries(styles).map(([name, s], k) => `<text x="${pad.l + 10 + k * 92}" y="${H + 16}" font-size="12" fill="${s.color}">${{ circle: '●', triangle: '▲', square: '■' }[s.shape]} ${name}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * fractions.length}" height="${H + 24}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}${legend}<text x="${W * fractions.length - 6}" y="${H + 16}" text-anchor="end" font-size="10">mean ± sd over seeds</text></svg>\n`;
 }
