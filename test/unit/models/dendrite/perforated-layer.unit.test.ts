@@ -170,6 +170,42 @@ describe('perforated layer', () => {
     assert.ok(rW.some((v, k) => Math.abs(attached[k] - v) > 1e-3), 'without detaching, the dendrite path adds to the input gradient');
   });
 
+  it('the correlation score of each unit is |Σ_n (d − d̄)(e − ē)| with e = (softmax(o) − onehot)/N, as computed directly [onnxruntime float64]', async () => {
+    const rng = new Rng(23);
+    const [N, I, U] = [6, 4, 3];
+    const out = new PerforatedLayer('out', new Linear('out', I, U, rng), true);
+    out.addCandidate(rng.fork('c'), 0.5);
+    randomise(out, rng);
+    const g = new Graph('float64');
+    const { bind, bound } = feedParams(g);
+    const y = g.input('y', [N], 'int32');
+    const z = out.apply(g.input('x', [N, I]), bind);
+    g.output('c', correlationObjective([out])({ out: z, target: y, loss: softmaxCrossEntropy(z, y), taps: g.taps }).outputs!['corr.0']);
+    const x = randomFeed(rng, N * I);
+    const labels = Int32Array.from({ length: N }, (_, n) => (2 * n) % U);
+    const feeds: Feeds = { x, y: labels as never };
+    for (const p of bound.keys()) feeds[p.name] = Float64Array.from(p.data);
+    const session = await compileOrt(g);
+    const got = (await session.run(feeds)).c as Float64Array;
+    await session.release();
+    const [W, b] = [out.neuron.weight.data, out.neuron.bias!.data];
+    const [Ud, ad] = [out.candidate!.weight.data, out.candidate!.bias.data];
+    const dot = (w: ArrayLike<number>, u: number, n: number) => Array.from({ length: I }, (_, k) => w[u * I + k] * x[n * I + k]).reduce((s, v) => s + v, 0);
+    const d = Array.from({ length: N }, (_, n) => Array.from({ length: U }, (_, u) => 1 / (1 + Math.exp(-(dot(Ud, u, n) + ad[u])))));
+    const e = Array.from({ length: N }, (_, n) => {
+      const o = Array.from({ length: U }, (_, u) => dot(W, u, n) + b[u]);
+      const z = o.reduce((s, v) => s + Math.exp(v), 0);
+      return o.map((v, u) => (Math.exp(v) / z - (u === labels[n] ? 1 : 0)) / N);
+    });
+    for (let u = 0; u < U; u++) {
+      const mean = (m: number[][]) => m.reduce((s, r) => s + r[u], 0) / N;
+      const [dm, em] = [mean(d), mean(e)];
+      const want = Math.abs(d.reduce((s, r, n) => s + (r[u] - dm) * (e[n][u] - em), 0));
+      assert.ok(want > 1e-4, `unit ${u}: a correlation to measure`);
+      assert.ok(Math.abs(got[u] - want) <= 1e-6 * want, `unit ${u}: ${got[u]} vs ${want}`);
+    }
+  });
+
   for (const kind of ['Linear', 'Conv2d'] as const) {
     it(`dendrite phase, ${kind}: the correlation objective −Σ|Σ(d − d̄)(e − ē)| with e = ∂L/∂o taken in the same graph matches finite differences in the candidates' U, a and v [${kind === 'Linear' ? 'onnxruntime' : 'TypeScript'} float64]`, async () => {
       const rng = new Rng(kind === 'Linear' ? 21 : 22);
