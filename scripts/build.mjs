@@ -21,9 +21,11 @@ const builds = [
     target: 'chrome120',
     format: 'iife',
     minify: !watch,
-    entryPoints: { 'run-panel': 'webview/run-panel/main.ts' },
+    entryPoints: { 'run-panel': 'webview/run-panel/main.ts', 'attribution-panel': 'webview/attribution-panel/main.ts' },
     outdir: 'dist/webview',
   },
+  // VS Code loads notebook renderers as ES modules; their styles travel inside as text.
+  { ...common, platform: 'browser', target: 'chrome120', format: 'esm', minify: !watch, loader: { '.css': 'text' }, entryPoints: { 'notebook-renderer': 'webview/notebook-renderer/index.ts' }, outdir: 'dist/webview' },
 ];
 
 if (watch) {

@@ -4,8 +4,9 @@
  * small: curves and traces are thinned, since a notebook file holds every output it shows.
  */
 import * as path from 'path';
-import type { AttributionRecord } from '../protocol/attribution';
-import { NeuriteMime, type AttributionOutput, type CellOutput, type RunOutput, type TableOutput } from '../protocol/notebook';
+import { attributionOutput, NeuriteMime, type AttributionOutput, type CellOutput, type RunOutput, type TableOutput } from '../protocol/notebook';
+
+export { attributionOutput };
 import type { MetricRecord, RasterTrace, Trace, XYTrace } from '../protocol/types';
 import { storedRecords } from '../runs/attribution';
 import { readRunDetails } from '../runs/store';
@@ -55,24 +56,6 @@ export function thinRecords(records: MetricRecord[]): MetricRecord[] {
   const keep = new Set<MetricRecord>();
   for (const list of bySeries.values()) for (const i of thinIndex(list.length, MAX_POINTS)) keep.add(list[i]);
   return records.filter((r) => keep.has(r));
-}
-
-export function attributionOutput(r: AttributionRecord, run?: string): AttributionOutput {
-  return {
-    run,
-    layer: r.layer,
-    method: r.request.method,
-    definition: r.definition,
-    unit: r.unit,
-    units: r.units,
-    shape: r.shape,
-    items: r.items,
-    ...(r.neuron ? { neuron: r.neuron } : {}),
-    mean: r.values.mean,
-    meanAbs: r.values.meanAbs,
-    ...(r.values.fractionActive ? { fractionActive: r.values.fractionActive } : {}),
-    top: r.rank.slice(0, 16),
-  };
 }
 
 /** "hidden0: 37/256 active · top n12 n201 n77" — the line inline hints and text outputs share. */

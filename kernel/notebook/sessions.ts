@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { NeuriteMime, type CellExecuteParams, type CellExecuteResult, type CellOutput } from '../protocol/notebook';
+import { addOutput, savedOutputs, type CellExecuteParams, type CellExecuteResult, type CellOutput } from '../protocol/notebook';
 import type { FromWorker, ToWorker } from './worker';
 
 interface Running {
@@ -58,28 +58,6 @@ class Context {
     r.onOutput?.(output);
     r.resolve({ status, outputs: savedOutputs(r.outputs), durationMs: Date.now() - r.t0, runs: [] });
   }
-}
-
-/** Outputs as they accumulate: consecutive stream text joined, a display with an id replacing the earlier one. */
-export function addOutput(list: CellOutput[], o: CellOutput): void {
-  const lastOne = list[list.length - 1];
-  if (o.type === 'stream' && lastOne?.type === 'stream' && lastOne.name === o.name) {
-    list[list.length - 1] = { ...lastOne, text: lastOne.text + o.text };
-    return;
-  }
-  if (o.type === 'display' && o.id) {
-    const i = list.findIndex((x) => x.type === 'display' && x.id === o.id);
-    if (i >= 0) {
-      list[i] = o;
-      return;
-    }
-  }
-  list.push(o);
-}
-
-/** What a file keeps: everything but live progress. */
-export function savedOutputs(list: CellOutput[]): CellOutput[] {
-  return list.filter((o) => !(o.type === 'display' && NeuriteMime.progress in o.data));
 }
 
 export class NotebookSessions {

@@ -139,3 +139,51 @@ export const cellExecuteResult = z.strictObject({
   runs: z.array(z.strictObject({ id: z.string(), dir: z.string() })),
 });
 export const notebookParams = z.strictObject({ notebook: z.string().min(1) });
+
+/** Outputs as they accumulate: consecutive stream text joined, a display with an id replacing the earlier one. */
+export function addOutput(list: CellOutput[], o: CellOutput): void {
+  const lastOne = list[list.length - 1];
+  if (o.type === 'stream' && lastOne?.type === 'stream' && lastOne.name === o.name) {
+    list[list.length - 1] = { ...lastOne, text: lastOne.text + o.text };
+    return;
+  }
+  if (o.type === 'display' && o.id) {
+    const i = list.findIndex((x) => x.type === 'display' && x.id === o.id);
+    if (i >= 0) {
+      list[i] = o;
+      return;
+    }
+  }
+  list.push(o);
+}
+
+/** What a file keeps: everything but live progress. */
+export function savedOutputs(list: CellOutput[]): CellOutput[] {
+  return list.filter((o) => !(o.type === 'display' && NeuriteMime.progress in o.data));
+}
+
+/** A stored attribution record as views show it (kept small: no histograms, no per-item values). */
+export function attributionOutput(r: AttributionRecord, run?: string): AttributionOutput {
+  return {
+    run,
+    layer: r.layer,
+    method: r.request.method,
+    definition: r.definition,
+    unit: r.unit,
+    units: r.units,
+    shape: r.shape,
+    items: r.items,
+    ...(r.neuron ? { neuron: r.neuron } : {}),
+    mean: r.values.mean,
+    meanAbs: r.values.meanAbs,
+    ...(r.values.fractionActive ? { fractionActive: r.values.fractionActive } : {}),
+    top: r.rank.slice(0, 16),
+  };
+}
+
+/** Host → attribution panel: a run's stored records, and the layer (and neuron) to show first. */
+export type AttributionPanelInbound = { type: 'records'; run: string; records: AttributionOutput[]; focus: { layer?: string; neuron?: number } };
+/** Attribution panel → host (validated on arrival). */
+export const attributionPanelOutbound = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('ready') })]);
+/** Notebook renderer → host (validated on arrival): open a run's panel. */
+export const rendererMessage = z.strictObject({ type: z.literal('openRun'), dir: z.string().min(1) });
