@@ -122,6 +122,11 @@ export function createApi(env: () => CellEnv) {
   return {
     /** Runs of the workspace, newest first. */
     runs: (): RunInfo[] => listRuns(runsRoot(ws())),
+    /** The last run a cell of this notebook made (a spec cell above, or `run()`). */
+    lastRun: (): NotebookRun | undefined => {
+      const dir = env().lastRun?.();
+      return dir ? new NotebookRun(dir) : undefined;
+    },
     /** A run by id (or unique prefix/suffix) or folder. */
     load: (ref: string): NotebookRun => new NotebookRun(runDir(ref)),
     /** Run a spec (object, YAML text or spec file path) to the end, with progress in the cell. */
@@ -174,6 +179,12 @@ export function createApi(env: () => CellEnv) {
 }
 
 export type NeuriteApi = ReturnType<typeof createApi>;
+
+/** A chart, a `{ columns, rows }` table or an attribution record: a cell's last value `show` draws. */
+export function isShowable(v: unknown): boolean {
+  const t = v as TableOutput;
+  return isTrace(v) || isRecord(v) || (!!t && typeof t === 'object' && Array.isArray(t.columns) && Array.isArray(t.rows));
+}
 
 function isTrace(v: unknown): v is Trace {
   const t = v as Trace;

@@ -27,6 +27,8 @@ export interface CellEnv {
   progress(fraction: number, message?: string, runId?: string): void;
   /** A run the cell made. */
   ranRun(run: { id: string; dir: string }): void;
+  /** The folder of the last run any cell of this notebook made. */
+  lastRun?(): string | undefined;
   /** `[kind:]path=value` overrides of every spec run here. */
   overrides?: string[];
 }

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { parentPort, workerData } from 'worker_threads';
 import { CancelledError, InputError } from '../core/errors';
 import { NeuriteMime, type CellOutput, type CellExecuteParams, type CellExecuteResult } from '../protocol/notebook';
-import { createApi, NotebookRun, SimResult } from './api';
+import { createApi, isShowable, NotebookRun, SimResult } from './api';
 import { display } from './outputs';
 import { runSpecCell, type CellEnv } from './spec-cell';
 import { CellSyntaxError, compileCell, TICK } from './transform';
@@ -51,6 +51,7 @@ let last: Execution | undefined;
 /** Scripts run so far (file name → the cell's name and lines), for tracebacks across cells. */
 const scripts = new Map<string, { cellName: string; cellLine(l: number): number; lines: string[]; wrapperLine: number }>();
 let counter = 0;
+let lastRunDir: string | undefined;
 
 const post = (m: FromWorker) => port.postMessage(m);
 const target = () => current ?? last;
@@ -126,7 +127,11 @@ async function execute(p: CellExecuteParams): Promise<void> {
       const text = `${Math.round(fraction * 100)}%${message ? ` ${message}` : ''}`;
       emit(p.executionId, display(NeuriteMime.progress, { fraction, message, runId }, text, 'progress'));
     },
-    ranRun: (r) => runs.push(r),
+    ranRun: (r) => {
+      runs.push(r);
+      lastRunDir = r.dir;
+    },
+    lastRun: () => lastRunDir,
     overrides: p.overrides,
   };
   const exec: Execution = {
@@ -166,7 +171,7 @@ async function execute(p: CellExecuteParams): Promise<void> {
 /** The last expression's value: rich when it is something `show` draws, else as Node prints it. */
 function showResult(value: unknown, env: CellEnv): void {
   if (value === undefined) return;
-  if (value instanceof NotebookRun || value instanceof SimResult) return api.show(value);
+  if (value instanceof NotebookRun || value instanceof SimResult || isShowable(value)) return api.show(value);
   env.emit({ type: 'result', data: { 'text/plain': inspect(value, { depth: 3, maxArrayLength: 20, breakLength: 100 }) } });
 }
 
