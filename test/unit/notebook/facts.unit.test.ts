@@ -32,7 +32,7 @@ populations:
 stimuli:
   - { type: poisson, name: input, size: 200, rateHz: 20 }
 projections:
-  - { name: drive, from: input, to: exc, connector: { type: all-to-all }, weight: 0.4 }
+  - { name: drive, from: input, to: exc, connector: { type: all-to-all }, weight: 1.5 }
 monitors:
   spikes: [exc]
   rateBinMs: 100
