@@ -20,10 +20,16 @@ interface RendererContext {
 }
 
 const drawn = new Map<string, Chart[]>();
+/** How to draw each shown output again (a theme change recolours by redrawing). */
+const redraws = new Map<string, () => void>();
 
 function dispose(id: string): void {
   for (const c of drawn.get(id) ?? []) c.destroy();
   drawn.delete(id);
+}
+
+function themeForeground(): string {
+  return getComputedStyle(document.body).getPropertyValue('--vscode-foreground');
 }
 
 export function activate(ctx: RendererContext) {
@@ -33,36 +39,50 @@ export function activate(ctx: RendererContext) {
     style.textContent = css;
     document.head.append(style);
   }
+  // A theme change sets new --vscode-* variables (on the root element) and the body's theme class: draw again in its colours.
+  let foreground = themeForeground();
+  const onTheme = () => {
+    if (themeForeground() === foreground) return;
+    foreground = themeForeground();
+    for (const redraw of [...redraws.values()]) redraw();
+  };
+  const observer = new MutationObserver(onTheme);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['style', 'class'] });
   const openRun = ctx.postMessage ? (dir: string) => ctx.postMessage!({ type: 'openRun', dir }) : undefined;
+  const render = (item: OutputItem, element: HTMLElement) => {
+    redraws.set(item.id, () => render(item, element));
+    dispose(item.id);
+    applyTheme();
+    element.replaceChildren();
+    const root = document.createElement('div');
+    root.className = 'nn-out';
+    root.dataset.mime = item.mime;
+    element.append(root);
+    const d: Drawn = { charts: [] };
+    drawn.set(item.id, d.charts);
+    try {
+      const v = item.json();
+      if (item.mime === NeuriteMime.run) renderRun(root, v, d, openRun);
+      else if (item.mime === NeuriteMime.chart || item.mime === NeuriteMime.waveform) renderChart(root, v, d);
+      else if (item.mime === NeuriteMime.table) renderTable(root, v);
+      else if (item.mime === NeuriteMime.attribution) renderAttribution(root, v);
+      else if (item.mime === NeuriteMime.progress) renderProgress(root, v);
+      else root.textContent = `no Neurite view for ${item.mime}`;
+    } catch (e) {
+      const p = document.createElement('p');
+      p.className = 'nn-error';
+      p.textContent = `Neurite could not draw this output: ${(e as Error).message}`;
+      root.append(p);
+    }
+  };
   return {
-    renderOutputItem(item: OutputItem, element: HTMLElement) {
-      dispose(item.id);
-      applyTheme();
-      element.replaceChildren();
-      const root = document.createElement('div');
-      root.className = 'nn-out';
-      root.dataset.mime = item.mime;
-      element.append(root);
-      const d: Drawn = { charts: [] };
-      drawn.set(item.id, d.charts);
-      try {
-        const v = item.json();
-        if (item.mime === NeuriteMime.run) renderRun(root, v, d, openRun);
-        else if (item.mime === NeuriteMime.chart || item.mime === NeuriteMime.waveform) renderChart(root, v, d);
-        else if (item.mime === NeuriteMime.table) renderTable(root, v);
-        else if (item.mime === NeuriteMime.attribution) renderAttribution(root, v);
-        else if (item.mime === NeuriteMime.progress) renderProgress(root, v);
-        else root.textContent = `no Neurite view for ${item.mime}`;
-      } catch (e) {
-        const p = document.createElement('p');
-        p.className = 'nn-error';
-        p.textContent = `Neurite could not draw this output: ${(e as Error).message}`;
-        root.append(p);
-      }
-    },
+    renderOutputItem: render,
     disposeOutputItem(id?: string) {
-      if (id) dispose(id);
-      else for (const k of [...drawn.keys()]) dispose(k);
+      for (const k of id ? [id] : [...drawn.keys()]) {
+        dispose(k);
+        redraws.delete(k);
+      }
     },
   };
 }

@@ -24,8 +24,8 @@ function chart(parent: HTMLElement, title: string, t: Trace, drawn: Drawn): void
   drawn.charts.push(t.type === 'raster' ? rasterChart(canvas, t) : xyChart(canvas, t));
 }
 
-/** Summary metrics shown as a table (the first 16; the rest counted). */
-const SUMMARY_ROWS = 16;
+/** Summary metrics shown as a table (the first 14; the rest counted). */
+const SUMMARY_ROWS = 14;
 
 export function renderRun(root: HTMLElement, r: RunOutput, drawn: Drawn, openRun?: (dir: string) => void): void {
   const head = el('div', 'nn-head');
@@ -41,16 +41,21 @@ export function renderRun(root: HTMLElement, r: RunOutput, drawn: Drawn, openRun
   }
   root.append(head);
   if (r.run.error) root.append(el('p', 'nn-error', r.run.error));
+  // The summary beside the curves, as a notebook reader scans them: numbers left, shapes right.
+  const body = el('div', 'nn-run-body');
+  const side = el('div', 'nn-side');
+  const charts = el('div', 'nn-charts');
+  body.append(side, charts);
+  root.append(body);
   const entries = Object.entries(r.metrics);
   if (entries.length) {
     const t: TableOutput = { caption: 'Summary', columns: ['metric', 'value'], rows: entries.map(([k, v]) => [k, v]) };
-    table(root, t, { maxRows: SUMMARY_ROWS, className: 'nn-summary' });
+    table(side, t, { maxRows: SUMMARY_ROWS, className: 'nn-summary' });
   }
-  if (r.table) table(root, r.table);
-  const charts = el('div', 'nn-charts');
-  root.append(charts);
+  if (r.table) table(side, r.table);
   for (const [name, t] of Object.entries(r.traces)) chart(charts, t.title ?? name, t, drawn);
-  for (const [key, t] of metricTraces(r.records)) chart(charts, t.title ?? key, t, drawn);
+  // A metric recorded once is a number, not a curve: the summary table has it.
+  for (const [key, t] of metricTraces(r.records)) if (t.series.some((s) => s.x.length > 1)) chart(charts, t.title ?? key, t, drawn);
   for (const a of r.attributions) attributionMap(root, a);
 }
 
