@@ -7,6 +7,7 @@
 import type { AttributionOutput } from '../../kernel/protocol/notebook';
 import { compact } from '../shared/charts';
 import { diverging as colour, grid, scaleOf } from './heat';
+import { table } from './table';
 
 export function attributionMap(parent: HTMLElement, a: AttributionOutput, opts: { focus?: number; topN?: number } = {}): HTMLElement {
   const box = document.createElement('section');
@@ -39,15 +40,12 @@ export function attributionMap(parent: HTMLElement, a: AttributionOutput, opts: 
       g.strokeRect((u % cols) * cell + 0.5, Math.floor(u / cols) * cell + 0.5, cell - 1, cell - 1);
     }
   }
-  const list = document.createElement('ol');
+  // The top units as a table: ranked by mean |value| (the stored rank), with the signed mean beside it.
+  const rowsOut = top.map((u) => [`n${u}`, a.meanAbs[u], a.mean[u], ...(a.fractionActive ? [`${Math.round(a.fractionActive[u] * 100)}%`] : [])]);
+  const list = document.createElement('div');
   list.className = 'nn-top';
-  list.setAttribute('aria-label', `top units of ${title}`);
-  for (const u of top) {
-    const li = document.createElement('li');
-    li.textContent = `n${u}  ${compact(a.mean[u])} ${a.unit}${a.fractionActive ? ` · active ${Math.round(a.fractionActive[u] * 100)}%` : ''}`;
-    if (u === opts.focus) li.className = 'focus';
-    list.append(li);
-  }
+  const t = table(list, { columns: ['unit', `mean |${a.method}|`, 'mean', ...(a.fractionActive ? ['active'] : [])], rows: rowsOut, caption: `top ${top.length} of ${a.units} units` });
+  if (opts.focus !== undefined) t.querySelectorAll('tbody tr').forEach((tr, i) => top[i] === opts.focus && tr.classList.add('focus'));
   const legend = document.createElement('p');
   legend.className = 'nn-legend';
   legend.textContent = `blue −${compact(scale)} · white 0 · red +${compact(scale)} ${a.unit}${a.fractionActive ? ` · ${a.fractionActive.filter((f) => f > 0).length}/${a.units} active` : ''}`;

@@ -1,8 +1,10 @@
 // UI test of a notebook in the packaged extension, like a user: Quick Open notebook.neuronb →
 // "Notebook: Run All" (picking the Neurite kernel if asked) → in the notebook's output webview,
 // the spec cell's run output shows its summary table and a chart that drew pixels, the code
-// cell its result. Screenshots in the dark theme and, after "Preferences: Color Theme" →
-// Light Modern, the light one: notebook-dark.png, notebook-light.png (look at them).
+// cell its result. Then the sample samples/notebooks/dense-attribution.neuronb, Run All to its
+// last cell, and screenshots in the dark theme and, after "Preferences: Color Theme" → Light
+// Modern, the light one: notebook-{dark,light}.png (the spec cell's run) and
+// notebook-{dark,light}-attribution.png (the attribution maps). Look at them.
 //
 // env: CS_URL  WS  RESULTS  CHROMIUM  CHROMIUM_PROFILE (as ui.js)
 'use strict';
@@ -31,6 +33,22 @@ async function runOutput(page) {
     } catch { /* a frame that navigated away */ }
   }
   return undefined;
+}
+
+/** Wheels down in small steps until the first output of this MIME type has its top above y (page pixels). */
+async function scrollUntilTop(page, mime, y) {
+  await until(`${mime} scrolled to the top`, async () => {
+    for (const f of page.frames()) {
+      const b = await f.locator(`.nn-out[data-mime="${mime}"]`).first().boundingBox({ timeout: 200 }).catch(() => null);
+      if (b) {
+        if (b.y <= y) return true;
+        await page.mouse.wheel(0, Math.min(150, b.y - y + 1));
+        return false;
+      }
+    }
+    await page.mouse.wheel(0, 150);
+    return false;
+  }, 60000, page, 400);
 }
 
 (async () => {
@@ -70,25 +88,48 @@ async function runOutput(page) {
       return (await out.frame.locator('.nn-out[data-mime="application/vnd.neurite.chart+json"] canvas').count()) > 0;
     }, 60000, page, 500);
     say('the code cell\'s chart is drawn');
-    for (const [theme, file] of [['Dark Modern', 'notebook-dark.png'], ['Light Modern', 'notebook-light.png']]) {
+    if (!out.title.includes('nb-test')) problems.push(`the run output names ${out.title}, not the nb-test run`);
+
+    // 2. A sample notebook as a user meets it, for the screenshots: dense MLP + attribution.
+    fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'samples', 'notebooks', 'dense-attribution.neuronb'), path.join(env('WS'), 'dense-attribution.neuronb'));
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Go to File');
+    await page.keyboard.type('dense-attribution.neuronb');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'dense-attribution.neuronb' }).first().click({ timeout: 15000 });
+    await page.waitForTimeout(2000);
+    await runCommand(page, 'Notebook: Run All');
+    await pickIfAsked(page, [/Neurite/], 5000);
+    const sample = await until('the sample\'s run output', async () => {
+      const o = await runOutput(page);
+      return o && o.title.includes('mlp-notebook') ? o : undefined;
+    }, 180000, page, 1000);
+    say(`sample run ${sample.title}: ${sample.rows} summary rows, chart pixels ${sample.inked.join(', ')}`);
+    const nb = await page.locator('.notebook-editor').first().boundingBox();
+    await page.mouse.move(nb.x + nb.width / 2, nb.y + nb.height / 2);
+    await until('the last cell\'s attribution map', async () => {
+      await page.mouse.wheel(0, 600);
+      for (const f of page.frames()) {
+        if ((await f.locator('.nn-out[data-mime="application/vnd.neurite.attribution+json"] canvas').count().catch(() => 0)) >= 2) return true;
+      }
+      return false;
+    }, 180000, page, 1000);
+    say('the sample ran to its last cell');
+    for (const [theme, file] of [['Dark Modern', 'notebook-dark'], ['Light Modern', 'notebook-light']]) {
       await runCommand(page, 'Preferences: Color Theme');
       await page.keyboard.type(theme);
       await page.waitForTimeout(500);
       await page.keyboard.press('Enter');
-      await page.waitForTimeout(1000);
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.wheel(0, -5000);
-      await page.waitForTimeout(1000);
-      await page.mouse.wheel(0, 200); // the spec cell's source at the top, its run output below
-      await page.waitForTimeout(2500); // the output webview recolours with the theme's variables
-      const o = await runOutput(page);
-      if (!o || o.rows === 0) problems.push(`in ${theme} the run output is gone`);
-      await shot(page, file);
-      await page.mouse.wheel(0, 800);
-      await page.waitForTimeout(1500);
-      await shot(page, file.replace('.png', '-code.png'));
+      // From the first cell, scroll (pointer over the cells: the output webview passes the wheel on)
+      // until the output wanted is near the top of the editor: the spec cell's run, then the maps.
+      await runCommand(page, 'Notebook: Focus First Cell');
+      await page.mouse.move(nb.x + nb.width / 2, nb.y + nb.height / 2);
+      await scrollUntilTop(page, 'application/vnd.neurite.run+json', nb.y + 260);
+      await page.waitForTimeout(3000); // the output webview redraws in the theme's colours
+      await shot(page, `${file}.png`);
+      await scrollUntilTop(page, 'application/vnd.neurite.attribution+json', nb.y + 160);
+      await page.waitForTimeout(2500);
+      await shot(page, `${file}-attribution.png`);
     }
-    if (!out.title.includes('nb-test')) problems.push(`the run output names ${out.title}, not the nb-test run`);
   } catch (e) {
     problems.push(e.message);
     await shot(page, 'notebook-ui-error.png').catch(() => {});
