@@ -85,8 +85,12 @@ export function rotate(set: ImageSet, degrees: number): ImageSet {
  * pass and the next epoch), as in the authors' code, whose swaps fall after batches ending
  * at multiples of N/S. S = 0 leaves every label unchanged.
  *
+ * The rate may change over time (the paper varies it): `swapsPerEpoch` is then a function of
+ * the epoch (0-based), asked once at the start of each epoch.
+ *
  * Use: `label(i, y)` (or `relabel` for a batch) with non-decreasing sample positions i within
- * the epoch, `current(y)` for validation, `endEpoch()` after the last sample.
+ * the epoch, `current(y)` for validation (after `advanceTo(i)` for a point inside the epoch),
+ * `endEpoch()` after the last sample.
  */
 export class LabelSwapStream {
   /** mapping[trueLabel] = current label. */
@@ -96,18 +100,24 @@ export class LabelSwapStream {
   private epoch = 0;
   private done = 0; // swaps made in this epoch
   private position = 0; // highest sample position seen in this epoch
+  private rate: number; // swaps in this epoch
 
-  constructor(private readonly opts: { classes: number; epochSize: number; swapsPerEpoch: number; rng: Rng }) {
-    const { classes, epochSize, swapsPerEpoch } = opts;
+  constructor(private readonly opts: { classes: number; epochSize: number; swapsPerEpoch: number | ((epoch: number) => number); rng: Rng }) {
+    const { classes, epochSize } = opts;
     if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`LabelSwapStream: classes must be an integer ≥ 2, got ${classes}`);
     if (!Number.isInteger(epochSize) || epochSize < 1) throw new RangeError(`LabelSwapStream: epochSize must be a positive integer, got ${epochSize}`);
-    if (!Number.isInteger(swapsPerEpoch) || swapsPerEpoch < 0) throw new RangeError(`LabelSwapStream: swapsPerEpoch must be a non-negative integer, got ${swapsPerEpoch}`);
     this.mapping = new Int32Array(classes).map((_, i) => i);
+    this.rate = this.rateOf(0);
+  }
+
+  /** Swaps in the current epoch. */
+  get swapsThisEpoch(): number {
+    return this.rate;
   }
 
   /** Sample position (within an epoch) before which swap k (1-based) happens. */
   swapPoint(k: number): number {
-    return Math.round((k * this.opts.epochSize) / this.opts.swapsPerEpoch);
+    return Math.round((k * this.opts.epochSize) / this.rate);
   }
 
   /** The current label of a training sample at position `index` of this epoch. */
@@ -126,12 +136,18 @@ export class LabelSwapStream {
     return this.mapping[trueLabel];
   }
 
+  /** Make the swaps due before sample `index` of this epoch (for a validation point between samples). */
+  advanceTo(index: number): void {
+    this.advance(index);
+  }
+
   /** Finish the epoch: make the swaps still due (those at its end) and start the next one. */
   endEpoch(): void {
     this.advance(this.opts.epochSize);
     this.epoch++;
     this.done = 0;
     this.position = 0;
+    this.rate = this.rateOf(this.epoch);
   }
 
   get epochIndex(): number {
@@ -143,8 +159,8 @@ export class LabelSwapStream {
       throw new RangeError(`LabelSwapStream: sample position ${index} is out of order (last ${this.position}, epoch size ${this.opts.epochSize}); call endEpoch() between epochs`);
     }
     this.position = index;
-    const { swapsPerEpoch, classes, rng } = this.opts;
-    while (this.done < swapsPerEpoch && this.swapPoint(this.done + 1) <= index) {
+    const { classes, rng } = this.opts;
+    while (this.done < this.rate && this.swapPoint(this.done + 1) <= index) {
       const a = rng.int(classes);
       let b = rng.int(classes - 1);
       if (b >= a) b++; // two distinct classes, uniformly
@@ -156,5 +172,12 @@ export class LabelSwapStream {
       this.done++;
       this.history.push({ epoch: this.epoch, at: this.swapPoint(this.done), classes: [a, b] });
     }
+  }
+
+  private rateOf(epoch: number): number {
+    const s = this.opts.swapsPerEpoch;
+    const rate = typeof s === 'number' ? s : s(epoch);
+    if (!Number.isInteger(rate) || rate < 0) throw new RangeError(`LabelSwapStream: swapsPerEpoch must be a non-negative integer, got ${rate}${typeof s === 'number' ? '' : ` for epoch ${epoch}`}`);
+    return rate;
   }
 }

@@ -283,6 +283,16 @@ export const opTable: Record<string, OpDef> = {
       return [{ shape: data.shape, dtype: data.dtype }];
     },
   },
+  // data taken at `indices` along `axis`: shape data[:axis] ++ indices ++ data[axis+1:] (a table lookup)
+  Gather: {
+    arity: [2, 2],
+    attrs: { axis: { type: 'int', default: 0 } },
+    infer: ([data, idx], a) => {
+      expectType(idx, ['int64', 'int32'], 'indices');
+      const ax = normAxis(a.axis as number, data.shape.length);
+      return [{ shape: [...data.shape.slice(0, ax), ...idx.shape, ...data.shape.slice(ax + 1)], dtype: data.dtype }];
+    },
+  },
 
   // Convolution and pooling (2-D, NCHW)
   Conv: {

@@ -70,6 +70,8 @@ export const concat = (xs: Value[], axis: number) => one('Concat', xs, { axis })
 export function fill(like: Value, shape: readonly number[], value = 0, dtype: DType = like.dtype): Value {
   return like.graph.apply('ConstantOfShape', [], { shape: [...shape], value, dtype })[0];
 }
+/** `data` taken at `indices` along `axis` (a table lookup; no gradient rule). */
+export const gather = (data: Value, indices: Value, axis = 0) => one('Gather', [data, indices], { axis });
 export const scatterAdd = (data: Value, indices: Value, updates: Value, axis = 0) => one('ScatterElements', [data, indices, updates], { axis, reduction: 'add' });
 
 export interface Conv2dOpts {

@@ -74,3 +74,22 @@ export function feedParams(g: Graph): { bind: Bind; bound: Map<Parameter, Value>
   };
   return { bind, bound };
 }
+
+/**
+ * Freeze parameters: a training step still feeds them (graph inputs), but builds no gradient
+ * and no update for them (autodiff differentiates only the trainable ones), and their bytes
+ * never change. Returns the same parameters.
+ */
+export function freeze<T extends Iterable<Parameter>>(params: T): T {
+  for (const p of params) p.trainable = false;
+  return params;
+}
+
+/**
+ * A scalar that every run is fed and nothing trains: a hyper-parameter a layer reads inside the
+ * graph (a gate's temperature), changed between runs with `set([v])` (e.g. once per epoch on a
+ * schedule) without rebuilding any graph, since steps feed the buffer it lives in.
+ */
+export function scalarInput(name: string, value: number): Parameter {
+  return new Parameter(name, [], Float32Array.of(value), false);
+}

@@ -79,7 +79,7 @@ export const mlpSpec = defineSpec('dense.mlp', {
 });
 
 /** A batch larger than the training part would silently train on fewer images per step than asked. */
-function batchProblems(train: number, batchSize: number): { path: string[]; message: string }[] {
+export function batchProblems(train: number, batchSize: number): { path: string[]; message: string }[] {
   return batchSize > train ? [{ path: ['train', 'batchSize'], message: `a batch of ${batchSize} is more than the ${train} training images (after the validation split)` }] : [];
 }
 

@@ -8,6 +8,9 @@ import type { Experiment } from './experiment';
 import { formatIssues, type Override, type ParsedSpec } from './spec';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
+import { dopamineExperiment } from './gating-dopamine';
+import { foundationExperiment } from './gating-foundation';
+import { conceptShiftExperiment } from './homeostatic-concept-shift';
 import { ncapExperiment } from './ncap-swimmer';
 import { nestedExperiment } from './nested-mlp';
 import { sfqCircuitExperiment } from './sfq-circuit';
@@ -18,12 +21,15 @@ import { spatialExperiment } from './spiking-spatial-stdp';
 export const experiments: readonly Experiment[] = [
   sdrExperiment,
   mlpExperiment,
+  conceptShiftExperiment,
   networkExperiment,
   spatialExperiment,
   sfqCircuitExperiment,
   sfqXorExperiment,
   ncapExperiment,
   nestedExperiment,
+  foundationExperiment,
+  dopamineExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {

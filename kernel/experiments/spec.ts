@@ -196,6 +196,35 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], locateFn?: Par
   return out;
 }
 
+/**
+ * Run a kind's check of what the spec names (files, a base model: Experiment.check) with its
+ * problems located in the spec file: one whose head is a path of the spec (`base: …`) gets the
+ * line and column of that value, unless an override (`--set`, a sweep trial) gave it.
+ */
+export function checkNamed<S>(
+  check: ((spec: S, resolvePath: (p: string) => string) => void) | undefined,
+  spec: S,
+  resolvePath: (p: string) => string,
+  at: { raw: unknown; parsed?: ParsedSpec; overrides?: Override[] },
+): void {
+  try {
+    check?.(spec, resolvePath);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(e.problems.map((p) => locateProblem(p, at.raw, at.parsed?.locate, at.overrides)), e.source);
+  }
+}
+
+function locateProblem(problem: string, raw: unknown, locateFn?: ParsedSpec['locate'], overrides: Override[] = []): string {
+  const m = /^([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*): ([\s\S]*)$/.exec(problem);
+  if (!m) return problem;
+  const path = m[1].split(/\.|(?=\[)/).map((seg) => (seg.startsWith('[') ? Number(seg.slice(1, -1)) : seg));
+  const value = path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), raw);
+  if (value === undefined || overrideAt(path, overrides)) return problem; // a value from --set (or a sweep trial) has no line; the problem names its path
+  const loc = locateFn?.(path);
+  return loc ? `${problem} (${loc})` : problem;
+}
+
 /** The last override whose path contains `p` or lies inside it (a whole-spec problem belongs to none). */
 function overrideAt(p: (string | number)[], overrides: Override[]): Override | undefined {
   if (p.length === 0) return undefined;

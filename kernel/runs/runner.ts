@@ -11,7 +11,7 @@ import { resolveDenseDevice, type DeviceRequest } from '../dense/providers';
 import { defaultThreads } from '../dense/session';
 import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
-import { applyOverrides, overridesOf, parseSpecText, type ParsedSpec } from '../experiments/spec';
+import { applyOverrides, checkNamed, overridesOf, parseSpecText, type ParsedSpec } from '../experiments/spec';
 import { resolveUserPath } from '../core/paths';
 import type { RunStartParams } from '../protocol/types';
 import { RunContext, type RunSink } from './context';
@@ -70,7 +70,7 @@ export function loadSpec(req: SpecRequest): LoadedSpec {
   const { experiment, spec } = resolveSpec(raw, parsed, req.specPath, overrides);
   const device = resolveDevice(experiment, spec.device);
   const baseDir = specBaseDir(req);
-  experiment.check?.(spec, (p) => resolveUserPath(p, baseDir));
+  checkNamed(experiment.check?.bind(experiment), spec, (p) => resolveUserPath(p, baseDir), { raw, parsed, overrides });
   return { experiment, spec, device, specPath: req.specPath ? path.resolve(req.specPath) : undefined };
 }
 

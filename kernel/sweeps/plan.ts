@@ -14,7 +14,7 @@ import { Rng } from '../core/rng';
 import type { Experiment } from '../experiments/experiment';
 import { resolveSpec } from '../experiments/registry';
 import { resolveUserPath } from '../core/paths';
-import { applyOverrides, formatIssues, overridesOf } from '../experiments/spec';
+import { applyOverrides, checkNamed, formatIssues, overridesOf } from '../experiments/spec';
 import { readRawSpec, resolveDevice, runName, specBaseDir } from '../runs/runner';
 import { MAX_TRIALS, pathSegments, type Distribution, type SweepBlock } from './block';
 
@@ -56,8 +56,9 @@ type Setting = { path: string; value: unknown; ref: (string | number)[] };
 export function planSweep(req: SweepRequest): SweepPlan {
   const source = req.specPath;
   const { raw, parsed } = readRawSpec(req, req.overrides);
-  const { experiment, spec } = resolveSpec(raw, parsed, source, overridesOf(req.overrides ?? [])); // validates the sweep block too
-  experiment.check?.(spec, (p) => resolveUserPath(p, specBaseDir(req))); // what the base spec names (a netlist file)
+  const overrides = overridesOf(req.overrides ?? []);
+  const { experiment, spec } = resolveSpec(raw, parsed, source, overrides); // validates the sweep block too
+  checkNamed(experiment.check?.bind(experiment), spec, (p) => resolveUserPath(p, specBaseDir(req)), { raw, parsed, overrides }); // what the base spec names (a netlist file, a base model)
   const block = spec.sweep as SweepBlock | undefined;
   if (!block) {
     throw new InputError(['sweep: the spec has no sweep block; add one, e.g. "sweep: { grid: { seed: [1, 2, 3] } }" (see `neurite schema ' + experiment.kind + '`)'], source);

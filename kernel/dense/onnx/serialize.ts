@@ -28,10 +28,10 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Uint8Array
   for (const n of nodes) for (const v of n.inputs) used.add(v);
 
   const names = new Map<Value, string>();
-  const extra: { op: string; inputs: string[]; outputs: string[] }[] = [];
+  const extra: { op: string; input: Value; outputs: string[] }[] = [];
   for (const { name, value } of outs) {
     if (value.kind === 'op' && !names.has(value)) names.set(value, name);
-    else extra.push({ op: 'Identity', inputs: [value.name], outputs: [name] }); // an input, constant or repeated output
+    else extra.push({ op: 'Identity', input: value, outputs: [name] }); // an input, constant or repeated output
   }
   const nameOf = (v: Value) => names.get(v) ?? v.name;
 
@@ -49,7 +49,8 @@ export function serialize(graph: Graph, opts: SerializeOptions = {}): Uint8Array
 
   const nodeProtos: object[] = [];
   for (const n of nodes) nodeProtos.push(...(expansions[n.op]?.(n, nameOf, used, initializer) ?? [nodeProto(n, nameOf, used, initializer)]));
-  for (const e of extra) nodeProtos.push({ op_type: e.op, input: e.inputs, output: e.outputs, name: `output/${e.outputs[0]}` });
+  // A repeated output copies the value under the name it took as the first output.
+  for (const e of extra) nodeProtos.push({ op_type: e.op, input: [nameOf(e.input)], output: e.outputs, name: `output/${e.outputs[0]}` });
 
   const model = ModelProto.create({
     ir_version: IR_VERSION,

@@ -144,6 +144,27 @@ describe('LabelSwapStream (concept shift)', () => {
     assert.deepStrictEqual(Array.from(batch).slice(3), [b, b, b], 'same seed: the first swap is (a, b), from sample 4 on');
   });
 
+  it('follows a rate that changes with the epoch, asked once per epoch', () => {
+    const asked: number[] = [];
+    const s = new LabelSwapStream({ classes: 10, epochSize: 100, swapsPerEpoch: (e) => (asked.push(e), [0, 2, 5][e] ?? 1), rng: new Rng(3) });
+    for (let e = 0; e < 4; e++) {
+      for (let i = 0; i < 100; i++) s.label(i, 0);
+      s.endEpoch();
+    }
+    assert.deepStrictEqual(asked, [0, 1, 2, 3, 4]);
+    assert.deepStrictEqual(s.history.map((h) => `${h.epoch}@${h.at}`), ['1@50', '1@100', '2@20', '2@40', '2@60', '2@80', '2@100', '3@100']);
+    assert.throws(() => new LabelSwapStream({ classes: 10, epochSize: 5, swapsPerEpoch: () => 1.5, rng: new Rng(1) }), /swapsPerEpoch must be a non-negative integer, got 1.5 for epoch 0/);
+  });
+
+  it('makes the swaps due before a point between samples when asked (a validation point)', () => {
+    const s = stream(4); // swaps before samples 25, 50, 75, 100
+    for (let i = 0; i < 50; i++) s.label(i, 0);
+    assert.strictEqual(s.history.length, 1);
+    s.advanceTo(50);
+    assert.strictEqual(s.history.length, 2);
+    assert.strictEqual(s.label(50, 0), s.current(0));
+  });
+
   it('refuses positions that go backwards within an epoch and bad settings', () => {
     const s = stream(2);
     s.label(30, 1);

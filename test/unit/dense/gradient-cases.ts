@@ -7,8 +7,12 @@
 import { gradients } from '../../../kernel/dense/autodiff';
 import { gradients as rules } from '../../../kernel/dense/gradients';
 import { Graph, type FloatType, type Value } from '../../../kernel/dense/graph';
+import { GateAndGain } from '../../../kernel/dense/layers/gate';
+import { Linear } from '../../../kernel/dense/layers/linear';
+import { LoRALinear } from '../../../kernel/dense/layers/lora';
 import { meanSquaredError, softmaxCrossEntropy } from '../../../kernel/dense/losses';
 import * as o from '../../../kernel/dense/ops';
+import { scalarInput, type Parameter } from '../../../kernel/dense/params';
 import { numel } from '../../../kernel/dense/shapes';
 import { randn, seeded, type Feeds } from './helpers';
 
@@ -38,6 +42,21 @@ const keptMean = (x: Value) => o.reduceSum(o.reduceMean(x, [2], true), [0, 2], f
 const convStridePadDilate = ([x, w, b]: Value[]) => o.conv(x, w, b, { strides: [2, 1], pads: [1, 0, 1, 1], dilations: [1, 2] });
 const convSkippingRows = ([x, w]: Value[]) => o.conv(x, w, undefined, { strides: [3, 2] });
 const maxPools = ([x]: Value[]) => o.add(hw(o.maxPool(x, [2, 2], { strides: [2, 2] })[0]), hw(o.maxPool(x, [3, 3], { strides: [1, 1], pads: [1, 1, 1, 1] })[0]));
+/** A layer applied with its parameters bound to the case's inputs, in the order of `params`. */
+const layerOn = (x: Value, layer: { apply(x: Value, bind: (p: Parameter) => Value): Value }, params: Parameter[], values: Value[]) => layer.apply(x, (p) => values[params.indexOf(p)]);
+const temperature = scalarInput('T', 1);
+const softGate = ([h, tau, gamma, t]: Value[]) => {
+  const gate = new GateAndGain('gate', 4, 'soft', temperature);
+  return layerOn(h, gate, [gate.threshold, gate.gain, temperature], [tau, gamma, t]);
+};
+const hardGate = ([h, tau, gamma]: Value[]) => {
+  const gate = new GateAndGain('gate', 4, 'hard');
+  return layerOn(h, gate, [gate.threshold, gate.gain], [tau, gamma]);
+};
+const lora = ([x, w, b, a, bb]: Value[]) => {
+  const layer = new LoRALinear(new Linear('fc', 5, 4, seeded(1)), 2, seeded(2), { alpha: 3 });
+  return layerOn(x, layer, [layer.base.weight, layer.base.bias!, layer.a, layer.b], [w, b, a, bb]);
+};
 const avgPools = ([x]: Value[]) => o.add(hw(o.avgPool(x, [2, 2], { strides: [2, 2] })), hw(o.avgPool(x, [3, 2], { strides: [2, 2], pads: [1, 0, 1, 1] })));
 
 export const cases: Case[] = [
@@ -74,6 +93,9 @@ export const cases: Case[] = [
   { name: 'average pool plain and padded (padding counted)', engine: 'ts', inputs: [P(2, 3, 5, 6)], build: avgPools },
   { name: 'softmax cross-entropy on int labels', inputs: [P(5, 4), { shape: [5], role: 'labels' }], build: ([z, y]) => softmaxCrossEntropy(z, y) },
   { name: 'mean squared error', inputs: [P(3, 4), D(3, 4)], build: ([p, t]) => meanSquaredError(p, t) },
+  { name: 'soft gate-and-gain γ σ((h − τ)/T) h: h, τ and γ (T fed)', inputs: [P(3, 4), P(4), P(4), { shape: [], role: 'data', dist: 'positive' }], build: softGate },
+  { name: 'hard gate-and-gain γ 1[h > τ] h: h and γ (no gradient to τ)', inputs: [P(3, 4), P(4), P(4)], build: hardGate },
+  { name: 'LoRA linear x Wᵀ + b + (α/r)(x Aᵀ) Bᵀ: W, b, A and B', inputs: [D(3, 5), P(4, 5), P(4), P(2, 5), P(4, 2)], build: lora },
 ];
 
 function makeInputs(g: Graph, c: Case, seed: number): { values: Value[]; feeds: Feeds; params: Value[] } {

@@ -45,6 +45,16 @@ describe('dense ONNX serialisation', () => {
     assert.deepStrictEqual([...(r.same as Float32Array)], [1.5, -2]);
   });
 
+  it('copies an op result that is two outputs under the name it took as the first', async () => {
+    const g = new Graph();
+    const doubled = o.mul(g.input('x', [2]), 2);
+    g.output('doubled', doubled);
+    g.output('again', doubled);
+    const r = await runOrt(g, { x: Float32Array.of(1.5, -2) });
+    assert.deepStrictEqual([...(r.doubled as Float32Array)], [3, -4]);
+    assert.deepStrictEqual([...(r.again as Float32Array)], [3, -4]);
+  });
+
   it('writes a dynamic dimension as the symbol N, and runs at any batch size', async () => {
     const g = new Graph();
     g.output('y', o.flatten(o.relu(g.input('x', [-1, 2, 2])), 1));
