@@ -15,6 +15,8 @@ import { RunTracker } from './runs/tracker';
 import { createStatusBar } from './statusBar';
 import { registerNotebooks } from './notebook/activate';
 import { runsFolder, workspaceRoot } from './workspace';
+import { registerViews } from './views';
+import { showRejectedSpec } from './spec-language/rejected';
 import { listRuns } from '../kernel/runs/store';
 
 export function activate(context: vscode.ExtensionContext) {
@@ -23,7 +25,8 @@ export function activate(context: vscode.ExtensionContext) {
   const tracker = new RunTracker(kernel);
   const runsView = new RunsView(() => runsFolder(context), tracker);
   const openPanel = (dir: string) => RunPanel.createOrShow(context.extensionUri, tracker, dir).runId;
-  const deps: RunCommandDeps = { context, tracker, log, openPanel };
+  const views = registerViews(context, kernel); // waveform viewer, configuration form, YAML spec support
+  const deps: RunCommandDeps = { context, tracker, log, openPanel, rejected: (uri, e) => showRejectedSpec(views.diagnostics, uri, e) };
 
   kernel.onDidCrash((exit) => {
     const err = new KernelDiedError(exit);

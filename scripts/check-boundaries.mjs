@@ -3,7 +3,9 @@
 //   the engines (kernel/dense, spiking, circuits, data, bodies) and kernel/core below them import nothing
 //     above them: not models/, experiments/, runs/, sweeps/, cli(.ts)/ or server/ (they report
 //     through kernel/core/engine-context.ts);
-//   webview/ imports only kernel/protocol (type-only) and its own files (it is DOM only);
+//   webview/ imports only kernel/protocol (its types, and the zod schemas of panel messages, which
+//     it checks on arrival) and its own files (it is DOM only); kernel/protocol imports nothing but
+//     zod and itself, so nothing of Node reaches a webview through it;
 //   no focused tests (.only) anywhere;
 //   no source file of 600 lines or more (split it by what it holds).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -42,7 +44,13 @@ for (const f of files('webview')) {
   for (const m of readFileSync(f, 'utf8').matchAll(importRe)) {
     const spec = m[2] ?? m[3];
     if (spec === 'vscode' || /(^|\/)extension\//.test(spec)) problems.push(`${f}: webview imports "${spec}"`);
-    if (/kernel\//.test(spec) && (!/kernel\/protocol\//.test(spec) || !m[1])) problems.push(`${f}: webview may only import types from kernel/protocol ("${spec}")`);
+    if (/kernel\//.test(spec) && !/kernel\/protocol\//.test(spec)) problems.push(`${f}: webview may only import kernel/protocol ("${spec}")`);
+  }
+}
+for (const f of files(join('kernel', 'protocol'))) {
+  for (const m of readFileSync(f, 'utf8').matchAll(importRe)) {
+    const spec = m[2] ?? m[3];
+    if (spec !== 'zod' && !/^\.\/[\w-]+$/.test(spec)) problems.push(`${f}: kernel/protocol imports "${spec}" (only zod and its own files: webviews load it)`);
   }
 }
 for (const dir of ['kernel', 'extension', 'webview', 'test']) {

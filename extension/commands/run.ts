@@ -18,6 +18,8 @@ export interface RunCommandDeps {
   tracker: RunTracker;
   log: vscode.OutputChannel;
   openPanel(dir: string): void;
+  /** A spec the kernel refused: show its problems at their lines; returns the error to reject with. */
+  rejected?(uri: vscode.Uri, e: KernelInputError): Promise<Error>;
 }
 
 /** Pick a spec (or take `arg`), run it with a cancellable progress notification, resolve at its end. */
@@ -31,6 +33,7 @@ export async function runExperiment(deps: RunCommandDeps, arg?: vscode.Uri | str
   } catch (e) {
     if (e instanceof KernelInputError) {
       deps.log.appendLine(`[neurite] ${path.basename(uri.fsPath)} rejected:\n  ${e.problems.join('\n  ')}`);
+      if (deps.rejected) throw await deps.rejected(uri, e);
     }
     throw e; // VS Code shows the message; programmatic callers get the typed error
   }

@@ -73,7 +73,7 @@ export function parseSpecText(text: string, source = 'spec'): ParsedSpec {
  * An alias with no anchor before it, or one inside the value it names (`a: &x [*x]`, a loop no
  * spec can hold): both are located problems, where YAML would throw or build a cycle.
  */
-function aliasProblem(doc: Document): { offset: number; message: string } | undefined {
+export function aliasProblem(doc: Document): { offset: number; message: string } | undefined {
   const anchors = new Map<string, unknown>();
   let found: { offset: number; message: string } | undefined;
   visit(doc, {

@@ -21,5 +21,7 @@ export const runPanelOutbound = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({ type: z.literal('cancel') }),
   z.strictObject({ type: z.literal('reveal'), file: z.enum(runPanelFiles) }),
+  /** Open the run's waveforms and rasters, at full resolution, in the waveform viewer. */
+  z.strictObject({ type: z.literal('openWaveforms') }),
 ]);
 export type RunPanelOutbound = z.infer<typeof runPanelOutbound>;

@@ -52,6 +52,7 @@ export const requestParamSchemas = {
     })
     .refine((p) => (p.specPath === undefined) !== (p.spec === undefined), { message: 'give exactly one of specPath or spec' }),
   'sweep/cancel': z.strictObject({ sweepId: z.string().min(1) }),
+  'spec/validate': z.strictObject({ text: z.string().max(5_000_000), specPath: z.string().min(1).optional(), workspace: z.string().min(1).optional() }),
   'attribution/get': attributionGetParams,
   'cell/execute': cellExecuteParams,
   'cell/interrupt': notebookParams,

@@ -145,6 +145,39 @@ export interface SweepStartResult {
 export type SweepTrialStatus = 'queued' | 'running' | 'pending' | 'incomplete' | 'completed' | 'failed' | 'cancelled';
 export type SweepStatus = 'running' | 'submitted' | 'completed' | 'failed' | 'cancelled' | 'incomplete';
 
+/** A place in a text: 0-based line and character, as editors count them (LSP). */
+export interface TextPosition {
+  line: number;
+  character: number;
+}
+
+/**
+ * One problem of a spec text, located for editors. `origin` says what found it: the YAML
+ * parser, the part of the zod schema a JSON Schema also states (types, ranges, enums, unknown
+ * keys), a relation between fields that only the kernel checks (superRefine: θ ≤ s, one of
+ * netlist/netlistText), a file the spec names, or the device the run would use.
+ */
+export interface SpecProblem {
+  path: (string | number)[];
+  message: string;
+  origin: 'syntax' | 'schema' | 'semantic' | 'file' | 'device';
+  range: { start: TextPosition; end: TextPosition };
+}
+
+export interface SpecValidateParams {
+  /** The spec's text (YAML or JSON), as the editor holds it. */
+  text: string;
+  /** Where the text lives: relative paths in it (netlist, data.dir) resolve against its folder. */
+  specPath?: string;
+  workspace?: string;
+}
+
+export interface SpecValidateResult {
+  /** The spec's kind, when it names a known one. */
+  kind?: string;
+  problems: SpecProblem[];
+}
+
 export interface Requests {
   'kernel/info': [Record<string, never> | undefined, KernelInfo];
   'experiments/list': [Record<string, never> | undefined, { experiments: ExperimentListItem[] }];
@@ -155,6 +188,7 @@ export interface Requests {
   'runs/get': [{ dir: string }, RunDetails];
   'sweep/start': [SweepStartParams, SweepStartResult];
   'sweep/cancel': [{ sweepId: string }, { cancelled: boolean }];
+  'spec/validate': [SpecValidateParams, SpecValidateResult];
   /** Attributions of a run's model (computed, or read when a stored record answers the request); cancel with JSON-RPC's $/cancelRequest. */
   'attribution/get': [AttributionGetParams, AttributionGetResult];
   /** Run one notebook cell (spec or code) in its notebook's context; outputs stream as `cell/output`. */

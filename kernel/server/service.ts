@@ -16,6 +16,7 @@ import { NotebookSessions } from '../notebook/sessions';
 import { attributeRun, type AttributionGet } from '../runs/attribution';
 import { startRun } from '../runs/runner';
 import { listRuns, readRunDetails, runsRoot } from '../runs/store';
+import { validateSpecText } from '../runs/validate';
 import { versions } from '../runs/versions';
 import { sweepsRoot } from '../sweeps/store';
 import { startSweep } from './sweeps';
@@ -129,6 +130,11 @@ export class KernelService {
     if (!abort) throw new ServiceError(KernelErrorCodes.UnknownRun, `no active sweep ${p.sweepId}`);
     abort.abort();
     return { cancelled: true };
+  }
+
+  /** Every problem of a spec text, located for an editor (never an error: a bad spec is the answer). */
+  specValidate(p: Requests['spec/validate'][0]): Requests['spec/validate'][1] {
+    return validateSpecText(p);
   }
 
   /** Attributions of a run's model, with `attribution/progress` notifications when the request carries a progressToken. */

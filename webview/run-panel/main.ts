@@ -117,6 +117,16 @@ function renderTrace(name: string, trace: Trace): void {
   else section.append(holder);
   const canvas = figure(holder, trace.title ?? name);
   traceCharts.set(name, trace.type === 'raster' ? rasterChart(canvas, trace) : xyChart(canvas, trace));
+  if (overTime(trace)) {
+    const open = el('vscode-button', { secondary: '', class: 'open-waveforms', title: 'Zoom to single samples and spikes, read cursors (full-resolution data)' }, 'Open in waveform viewer');
+    open.addEventListener('click', () => send({ type: 'openWaveforms' }));
+    holder.prepend(open);
+  }
+}
+
+/** Waveforms and rasters over time: the waveform viewer shows them at full resolution. */
+function overTime(trace: Trace): boolean {
+  return trace.type === 'raster' ? ['fs', 'ps', 'ns', 'us', 'µs', 'ms', 's'].includes(trace.timeUnit ?? '') : /^time\b/i.test(trace.xLabel ?? '');
 }
 
 /** Metric curves are re-derived from all records; redraws are batched per animation frame. */

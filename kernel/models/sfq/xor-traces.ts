@@ -1,9 +1,12 @@
 /**
  * The figures of sfq.xor as traces: output rates for the four inputs (circuit and model),
  * margin versus bias currents and temperature, the synapse sigmoids and their widths, the
- * neuron transfer curves, node waveforms and a raster of the network's pulses.
+ * neuron transfer curves, node waveforms (all samples also in traces/waveforms.csv) and a raster
+ * of the network's pulses.
  */
+import * as fs from 'fs';
 import { minMaxDownsample } from '../../circuits/downsample';
+import { sci } from '../../circuits/probes';
 import type { EngineContext } from '../../core/engine-context';
 import type { Calibration, XorDesign, XorRates } from './behavior';
 import { neuronRate, type NeuronTable } from './neuron';
@@ -108,6 +111,10 @@ export function xorTraces(ctx: EngineContext, f: XorFigures): void {
       return { name: `V(${node})`, x: d.x, y: d.y.map((y) => y * 1e3) };
     }),
   });
+  // Every sample, as JoSIM writes it, for the waveform viewer (the trace above is min/max-downsampled).
+  const nodes = Object.entries(shown.waveforms.nodes);
+  const rows = Array.from(shown.waveforms.time, (t, i) => [sci(t), ...nodes.map(([, v]) => sci(v[i]))].join(','));
+  fs.writeFileSync(ctx.tracePath('waveforms.csv'), [['time', ...nodes.map(([n]) => `V(${n})`)].join(','), ...rows].join('\n') + '\n');
   const times: number[] = [];
   const ids: number[] = [];
   shown.raster.forEach((line, id) => line.forEach((t) => (times.push(t), ids.push(id))));

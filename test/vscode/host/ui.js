@@ -2,7 +2,8 @@
 // workbench, like a user: F1 → "Neurite: Run Experiment" → pick the bundled sample → wait for the
 // run on disk → close all editors → F1 → "Neurite: Open Run…" → find the run panel's webview
 // (#run-title shows the run id) in page.frames(). Screenshots go to RESULTS (palette.png,
-// run-progress.png, run-panel.png); look at them.
+// run-progress.png, run-panel.png); look at them. Then ui-views.js: the waveform viewer, the
+// configuration form and YAML diagnostics (their screenshots also go to docs/images/).
 //
 // env: CS_URL (workbench URL with ?folder=WS)  WS  RESULTS  RUN_TIMEOUT_S  CHROMIUM
 //      CHROMIUM_PROFILE (a scratch folder; a temporary one otherwise)
@@ -179,6 +180,11 @@ if (require.main === module) (async () => {
       await shot(page, 'run-panel-end.png');
     }
     if (summaries().length === 0) problems.push('no summary.json in the workspace');
+
+    // 3. The waveform viewer, the configuration form and YAML diagnostics (ui-views.js).
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Close All Editors');
+    await require('./ui-views').views({ page, ws: WS, results: RESULTS, shot, runCommand, pickIfAsked, until, say, problems });
   } catch (e) {
     problems.push(e.message);
     await shot(page, 'ui-error.png').catch(() => {});
