@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors';
 import type { Experiment } from './experiment';
 import { formatIssues, type Override, type ParsedSpec } from './spec';
+import { perforatedExperiment } from './dendrite-perforated';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
 import { dopamineExperiment } from './gating-dopamine';
@@ -20,6 +21,7 @@ import { spatialExperiment } from './spiking-spatial-stdp';
 
 export const experiments: readonly Experiment[] = [
   sdrExperiment,
+  perforatedExperiment,
   mlpExperiment,
   conceptShiftExperiment,
   networkExperiment,
