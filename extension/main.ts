@@ -15,6 +15,7 @@ import { registerRunCommands } from './runs/runCommands';
 import { RunsView } from './runs/runsView';
 import { RunTracker } from './runs/tracker';
 import { createStatusBar } from './statusBar';
+import { registerNotebooks } from './notebook/activate';
 import { runsFolder, workspaceRoot } from './workspace';
 import type { MetricTable } from '../kernel/protocol/metrics';
 import { registerViews } from './views';
@@ -98,7 +99,8 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('neurite.showKernelLog', () => log.show(true)),
     vscode.commands.registerCommand('neurite.refreshRuns', () => runsView.refresh()),
   );
-  return { kernel, tracker, runsView };
+  const notebooks = registerNotebooks(context, kernel, tracker);
+  return { kernel, tracker, runsView, notebooks };
 }
 
 async function pickRun(root: string): Promise<string | undefined> {

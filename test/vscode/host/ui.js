@@ -140,7 +140,8 @@ async function colorTheme(page, name) {
   await until(`the workbench in ${name}`, async () => type.test((await page.locator('.monaco-workbench').first().getAttribute('class')) ?? ''), 10000, page, 200);
 }
 
-(async () => {
+module.exports = { runCommand, pickIfAsked, until, shot, say };
+if (require.main === module) (async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
   const profile = process.env.CHROMIUM_PROFILE || fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
