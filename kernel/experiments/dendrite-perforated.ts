@@ -33,7 +33,41 @@ import { CorrelationScores, correlationObjective } from '../models/dendrite/perf
 import { PerforatedNet, parameterCount, weightLayers, widenedHidden, type NetSnapshot } from '../models/dendrite/perforated-net';
 import { EVENTS, PhaseSchedule, REASONS, type Action, type ScheduleEvent } from '../models/dendrite/perforated-schedule';
 import { perforatedSpec, subsetProblems, type PerforatedSpec } from './dendrite-perforated-spec';
+import type { MetricTable } from '../protocol/metrics';
+import { trainingAccuracy, trainingLoss, trainingRest, trainingSeries } from './training-metrics';
 import type { Experiment, ExperimentResult } from './experiment';
+
+
+/**
+ * What dendrite.perforated emits: the training loop's records, each schedule event (series
+ * `event`: indices into its event and reason lists), the phase per epoch (series `perforated`),
+ * then the test before and after the dendrites and what they cost.
+ */
+export const perforatedMetrics: MetricTable = {
+  series: { ...trainingSeries, event: { label: 'schedule events', x: 'epoch' }, perforated: { label: 'per epoch', x: 'epoch' } },
+  metrics: [
+    { name: 'test_accuracy', label: 'test accuracy', group: 'Accuracy', percent: true, better: 'higher', key: true },
+    { name: 'test_accuracy_before', label: 'test accuracy before the dendrites', group: 'Accuracy', percent: true, better: 'higher' },
+    { name: 'best_val', label: 'best validation score', group: 'Accuracy', better: 'higher' },
+    ...trainingAccuracy,
+    { name: 'error_reduction', label: 'test error removed by the dendrites', group: 'Error reduction', percent: true, better: 'higher', key: true },
+    { name: 'test_loss', label: 'test loss', group: 'Loss', better: 'lower' },
+    ...trainingLoss,
+    { name: 'score', label: 'validation score', group: 'Validation score', better: 'higher' },
+    { name: 'phase', label: 'phase (0 neuron, 1 dendrite)', group: 'Phase' },
+    { name: 'cycles', label: 'dendrite cycles', group: 'Dendrite cycles' },
+    { name: 'cycle', label: 'cycle', group: 'Dendrite cycles' },
+    { name: 'event', label: 'event (index)', group: 'Schedule events' },
+    { name: 'reason', label: 'reason (index)', group: 'Schedule events' },
+    { name: 'failures', label: 'failed tries', group: 'Schedule events' },
+    { name: 'parameters', label: 'parameters', group: 'Model' },
+    { name: 'parameters_before', label: 'parameters before the dendrites', group: 'Model' },
+    { name: 'dendrite_epochs', label: 'dendrite epochs', group: 'Training' },
+    { name: 'neuron_epoch_s', label: 'mean neuron-phase epoch time', unit: 's', group: 'Epoch time', better: 'lower' },
+    { name: 'dendrite_epoch_s', label: 'mean dendrite-phase epoch time', unit: 's', group: 'Epoch time', better: 'lower' },
+    ...trainingRest,
+  ],
+};
 
 export const perforatedExperiment: Experiment<PerforatedSpec> = {
   kind: 'dendrite.perforated',
@@ -42,6 +76,7 @@ export const perforatedExperiment: Experiment<PerforatedSpec> = {
   paper: '§1 Brenner & Itti, Perforated Backpropagation',
   engine: 'dense',
   schema: perforatedSpec,
+  metrics: perforatedMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Data: a seeded fraction of the training images, then the seeded validation split.
     const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);

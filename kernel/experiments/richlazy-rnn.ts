@@ -29,6 +29,8 @@ import { alignInit, decisionCorrect, everyStepLoss, richLazyNet, type RichLazyNe
 import { STEPS, taskNames, tasks, trialBatch, type Task } from '../models/richlazy/tasks';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
+import type { MetricTable } from '../protocol/metrics';
+import { trainingAccuracy, trainingLoss, trainingRest, trainingSeries } from './training-metrics';
 
 export const richLazySpec = defineSpec('richlazy.rnn', {
   task: z.enum(taskNames).default('perceptual').describe('perceptual: two-alternative perceptual decision; dms: delayed match-to-sample; context: context-dependent decision.'),
@@ -104,6 +106,29 @@ async function trainAndProbe(ctx: EngineContext, o: { net: RichLazyNet; task: Ta
   return { curve, stepsPerSecond: summary.stepsPerSecond };
 }
 
+
+/**
+ * What richlazy.rnn emits: the training loop's records, the laziness probe every `probe.every`
+ * steps (series `probe`, camelCase as the probe names them), and its last values in the summary.
+ */
+export const richLazyMetrics: MetricTable = {
+  series: { ...trainingSeries, probe: { label: 'probe', x: 'training step' } },
+  metrics: [
+    { name: 'kernel_alignment', label: 'tangent-kernel alignment with the initial network', group: 'Alignment', key: true },
+    { name: 'rep_alignment', label: 'representation alignment with the initial network', group: 'Alignment', key: true },
+    { name: 'kernelAlignment', label: 'tangent-kernel alignment', group: 'Alignment' },
+    { name: 'repAlignment', label: 'representation alignment', group: 'Alignment' },
+    { name: 'weight_change', label: '‖W_rec − W_rec(0)‖_F', group: 'Weight change' },
+    { name: 'weightChange', label: '‖W_rec − W_rec(0)‖_F', group: 'Weight change' },
+    { name: 'accuracy', label: 'accuracy at the decision step', group: 'Accuracy', percent: true, better: 'higher' },
+    { name: 'initial_accuracy', label: 'accuracy at the decision step, untrained', group: 'Accuracy', percent: true },
+    { name: 'loss', label: 'loss', group: 'Loss', better: 'lower' },
+    ...trainingAccuracy,
+    ...trainingLoss,
+    ...trainingRest,
+  ],
+};
+
 export const richLazyExperiment: Experiment<RichLazySpec> = {
   kind: 'richlazy.rnn',
   title: 'Rich and lazy learning vs initial connectivity rank',
@@ -111,6 +136,7 @@ export const richLazyExperiment: Experiment<RichLazySpec> = {
   paper: 'PAPERS.md §5 — arXiv 2310.08513',
   engine: 'dense',
   schema: richLazySpec,
+  metrics: richLazyMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     const { hidden: n, rank, gain, rescale } = spec.model;
     const exec = execOptions(ctx.device as Device, { threads: spec.train.threads });

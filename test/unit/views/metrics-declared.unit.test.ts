@@ -30,6 +30,8 @@ const smallRuns: Record<string, { spec: string; sets: string[]; keep?: true }> =
   'nested.mlp': { spec: sample('nested-mlp.neurite.yaml'), sets: ['train.steps=5', 'data.trainLimit=320'] },
   'gating.foundation': { spec: sample('dopamine-pretrain.neurite.yaml'), sets: ['data.trainLimit=600', 'data.testLimit=200', 'model.hidden=[24, 16]', 'train.epochs=2'], keep: true },
   'gating.dopamine': { spec: sample('dopamine.neurite.yaml'), sets: ['base={runs}', 'data.trainLimit=600', 'data.testLimit=200', 'train.epochs=2', 'train.checkpoints=false', 'export=false'] },
+  'richlazy.rnn': { spec: sample('richlazy.neurite.yaml'), sets: ['model.hidden=16', 'model.rank=2', 'train.steps=64', 'probe.every=32', 'probe.trials=24', 'probe.kernelTrials=4', 'task=dms'] },
+  'dendrite.perforated': { spec: sample('perforated-mlp.neurite.yaml'), sets: ['data={ name: mnist, trainLimit: 1500, testLimit: 300, validation: 0.2 }', 'model={ hidden: [8] }', 'schedule={ switchPatience: 2, scorePatience: 2, initialBatches: 10, maxCycles: 1, maxTries: 1, maxDendriteEpochs: 4, maxEpochs: 40 }', 'train={ batchSize: 50, stepsPerRun: 4 }', 'contribution={ items: 200 }'] },
   'homeostatic.concept-shift': { spec: sample('homeostatic-mnist.neurite.yaml'), sets: ['data.trainLimit=600', 'data.testLimit=200', 'train.epochs=2', 'train.stepsPerRun=7', 'record.every=200', 'shift.swapsPerEpoch=3'] },
 };
 
