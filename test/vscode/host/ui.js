@@ -279,6 +279,11 @@ if (require.main === module) (async () => {
     const item = page.locator('.context-view .action-item', { hasText: 'Compare Runs' }).first();
     await item.waitFor({ state: 'visible', timeout: 10000 });
     await item.click();
+    // under load the click can land while the menu is still settling: the item stays highlighted, the menu open
+    if (await page.locator('.context-view .monaco-menu').isVisible().catch(() => false)) {
+      await page.waitForTimeout(1000);
+      if (await page.locator('.context-view .monaco-menu').isVisible().catch(() => false)) await page.keyboard.press('Enter');
+    }
     const compare = await until('the comparison of the two runs', async () => {
       const t = await findInFrames(page, '#compare-title');
       return t && /2 runs/.test(t.text) ? t : undefined;
