@@ -77,7 +77,8 @@ export class RunPanel implements vscode.Disposable {
     const m = parsed.data;
     if (m.type === 'ready') this.sendDetails();
     else if (m.type === 'cancel') void this.tracker.cancel(this.runId).catch((e) => vscode.window.showErrorMessage(`Neurite: ${(e as Error).message}`));
-    else if (m.type === 'openWaveforms') void vscode.commands.executeCommand('neurite.openWaveforms', this.dir).then(undefined, (e) => vscode.window.showErrorMessage(`Neurite: ${(e as Error).message}`));
+    else if (m.type === 'openWaveforms' || m.type === 'openSwimmer')
+      void vscode.commands.executeCommand(m.type === 'openWaveforms' ? 'neurite.openWaveforms' : 'neurite.showSwimmer', this.dir).then(undefined, (e) => vscode.window.showErrorMessage(`Neurite: ${(e as Error).message}`));
     else void vscode.window.showTextDocument(vscode.Uri.file(path.join(this.dir, m.file)), { preview: true, viewColumn: vscode.ViewColumn.One });
   }
 

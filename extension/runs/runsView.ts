@@ -1,6 +1,7 @@
 /** The Runs view: the workspace's run store, newest first, with live status of active runs. */
 import * as vscode from 'vscode';
 import { listRuns, type RunInfo } from '../../kernel/runs/store';
+import { hasPose } from '../../kernel/swimmer/pose';
 import type { RunTracker } from './tracker';
 
 const icons: Record<RunInfo['status'] | 'running', vscode.ThemeIcon> = {
@@ -54,7 +55,7 @@ export class RunsView implements vscode.TreeDataProvider<RunInfo>, vscode.Dispos
         (run.status === 'incomplete' && !active ? '\n\nNo summary.json: the run did not finish.' : '') +
         (run.summary?.error ? `\n\n${run.summary.error.split('\n')[0]}` : ''),
     );
-    item.contextValue = active ? 'neurite.run.active' : 'neurite.run';
+    item.contextValue = active ? 'neurite.run.active' : hasPose(run.dir) ? 'neurite.run.pose' : 'neurite.run'; // .pose: Show Swimmer in its menu
     item.command = { command: 'neurite.openRun', title: 'Open Run', arguments: [run.dir] };
     return item;
   }

@@ -23,5 +23,7 @@ export const runPanelOutbound = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reveal'), file: z.enum(runPanelFiles) }),
   /** Open the run's waveforms and rasters, at full resolution, in the waveform viewer. */
   z.strictObject({ type: z.literal('openWaveforms') }),
+  /** Animate the run's swimmer (ncap.swimmer's pose) in the swimmer view. */
+  z.strictObject({ type: z.literal('openSwimmer') }),
 ]);
 export type RunPanelOutbound = z.infer<typeof runPanelOutbound>;
