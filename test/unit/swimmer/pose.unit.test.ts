@@ -54,6 +54,7 @@ describe('swimmer view: the pose reader', function () {
   const refusals: [string, (dir: string) => void, RegExp][] = [
     ['a run without traces/pose.csv', () => {}, /has no swimmer pose/],
     ['a waveform CSV named pose.csv', (d) => fs.writeFileSync(path.join(d, 'traces', 'pose.csv'), 'time_ps,v_mV\n0,1\n1,2\n'), /expected the columns time_s, x0_m/],
+    ['four columns that are not x, y, facing', (d) => fs.writeFileSync(path.join(d, 'traces', 'pose.csv'), 'time_s,a,b,c\n0,1,2,3\n'), /expected the columns time_s, x0_m/],
     ['a pose.csv with a header only', (d) => fs.writeFileSync(path.join(d, 'traces', 'pose.csv'), 'time_s,x0_m,y0_m,facing0_rad\n'), /has no rows/],
   ];
   for (const [name, make, error] of refusals) {
