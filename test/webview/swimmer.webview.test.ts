@@ -7,7 +7,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { runPanelOutbound } from '../../kernel/protocol/panels';
 import { swimmerOutbound, type SwimmerInbound } from '../../kernel/protocol/swimmer';
+import { readRunDetails } from '../../kernel/runs/store';
 import { poseMessage, readPose } from '../../kernel/swimmer/pose';
 import { cli, lastJsonLine, repoRoot, tempDir } from '../unit/helpers';
 import { accessibilityViolations, closeBrowser, openWebview, type WebviewPage } from './browser';
@@ -139,5 +141,19 @@ describe('swimmer view (webview in chromium)', function () {
     assert.strictEqual(await view.page.textContent('#swimmer-title'), path.basename(run));
     assert.deepStrictEqual(await accessibilityViolations(view.page), []);
     assert.deepStrictEqual(view.consoleErrors, []);
+  });
+
+  it("the run panel offers Show Swimmer on the run's pose trace only, and asks the host for the view", async () => {
+    const panel = await openWebview('run-panel');
+    try {
+      await panel.send({ type: 'details', details: readRunDetails(run), active: null });
+      await panel.page.waitForSelector('[data-trace="swimmer-pose"] .open-swimmer');
+      assert.strictEqual(await panel.page.$$eval('.open-swimmer', (b) => b.length), 1, 'one button, on the pose trace (not on the learning curve)');
+      await panel.page.click('.open-swimmer');
+      const last = (await panel.posted()).at(-1);
+      assert.deepStrictEqual(runPanelOutbound.parse(last), { type: 'openSwimmer' });
+    } finally {
+      await panel.close();
+    }
   });
 });
