@@ -13,6 +13,7 @@ import { RunPanel } from './panels/runPanel';
 import { RunsView } from './runs/runsView';
 import { RunTracker } from './runs/tracker';
 import { createStatusBar } from './statusBar';
+import { registerNotebooks } from './notebook/activate';
 import { runsFolder, workspaceRoot } from './workspace';
 import { registerViews } from './views';
 import { showRejectedSpec } from './spec-language/rejected';
@@ -66,7 +67,8 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.commands.registerCommand('neurite.showKernelLog', () => log.show(true)),
     vscode.commands.registerCommand('neurite.refreshRuns', () => runsView.refresh()),
   );
-  return { kernel, tracker };
+  const notebooks = registerNotebooks(context, kernel, tracker);
+  return { kernel, tracker, notebooks };
 }
 
 async function pickRun(root: string): Promise<string | undefined> {

@@ -5,6 +5,7 @@
 import { CancelledError, InputError, RunFailure } from './core/errors';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_RUN_FAILED, HelpRequest, usageLine, type Command } from './cli/io';
 import { attributeCommand } from './cli/attribute';
+import { notebookCommand } from './cli/notebook';
 import { experimentsCommand, runsCommand, schemaCommand, showCommand } from './cli/inspect';
 import { runCommand } from './cli/run';
 import { sweepCommand } from './cli/sweep';
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   sweep: sweepCommand,
   sim: simCommand,
   attribute: attributeCommand,
+  notebook: notebookCommand,
 };
 
 function help(): string {

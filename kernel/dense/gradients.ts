@@ -4,7 +4,7 @@
  * that need one (`needs[i]`), built from standard ONNX ops only, since onnxruntime has no
  * training kernels. Broadcast inputs get their gradient summed back to their own shape
  * (`unbroadcast`). Ops in `zeroGradient` pass no gradient (comparisons, argmax, casts from
- * integers); an op in neither list stops autodiff with an error naming it.
+ * integers, StopGradient by definition); an op in neither list stops autodiff with an error naming it.
  */
 import type { Graph, Node, Value } from './graph';
 import * as o from './ops';
@@ -41,7 +41,7 @@ const swapLast = (v: Value) => o.transpose(v, [...v.shape.keys()].map((i, _, a) 
 /** dy reduced with keepdims=0 has lost the reduced axes: put them back as size-1 axes. */
 const keptShape = (n: Node) => n.inputs[0].shape.map((d, i) => ((n.attrs.axes as number[]).some((a) => (a + n.inputs[0].shape.length) % n.inputs[0].shape.length === i) ? 1 : d));
 
-export const zeroGradient = new Set(['Sign', 'Greater', 'Less', 'Equal', 'ArgMax', 'ConstantOfShape']);
+export const zeroGradient = new Set(['Sign', 'Greater', 'Less', 'Equal', 'ArgMax', 'ConstantOfShape', 'StopGradient']);
 
 export const gradients: Record<string, GradRule> = {
   Identity: (_, [dy]) => [dy],

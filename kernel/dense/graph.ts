@@ -48,6 +48,13 @@ export class Graph {
   readonly nodes: Node[] = [];
   readonly inputs: Value[] = [];
   readonly outputs: { name: string; value: Value }[] = [];
+  /**
+   * Values a layer shows under a name while it builds (its input, its output, a part of it),
+   * for code that builds on them afterwards without the layer returning them: a training
+   * objective over a layer's output, a per-unit attribution. The last value tapped under a name
+   * wins; a tap adds no node.
+   */
+  readonly taps = new Map<string, Value>();
   private readonly names = new Set<string>();
   private readonly scalars = new Map<string, Value>();
   private readonly scopes: string[] = [];
@@ -121,6 +128,13 @@ export class Graph {
       throw new GraphError(this.where('output'), `output name "${name}" is already used`);
     }
     this.outputs.push({ name, value });
+  }
+
+  /** Record `value` under `name` in `taps` (replacing an earlier one); returns the value. */
+  tap(name: string, value: Value): Value {
+    if (value.graph !== this) throw new GraphError(this.where('tap'), `${name}: the value belongs to another graph`);
+    this.taps.set(name, value);
+    return value;
   }
 
   /** Build inside a named scope (a layer); errors and node names carry it. */

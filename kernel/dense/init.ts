@@ -8,7 +8,8 @@
  *   normal, uniform, constant: as named
  *   tensor:  the given values (row-major), e.g. a rank-controlled matrix made elsewhere
  *   lowRank: W₀ = gain · G/√fanIn with G ~ N(0,1), truncated to its top `rank` singular
- *            components and rescaled to W₀'s Frobenius norm (Liu et al. 2024, PAPERS.md §5)
+ *            components and rescaled to W₀'s Frobenius norm (Liu et al. 2024, PAPERS.md §5);
+ *            `rescale: false` keeps the truncation's own norm (W₀'s top singular values)
  */
 import { InputError } from '../core/errors';
 import type { Rng } from '../core/rng';
@@ -22,7 +23,7 @@ export type Init =
   | { kind: 'uniform'; low: number; high: number }
   | { kind: 'constant'; value: number }
   | { kind: 'tensor'; values: ArrayLike<number> }
-  | { kind: 'lowRank'; rank: number; gain?: number };
+  | { kind: 'lowRank'; rank: number; gain?: number; rescale?: boolean };
 
 export function fans(shape: Shape): { fanIn: number; fanOut: number } {
   if (shape.length < 2) return { fanIn: shape[0] ?? 1, fanOut: shape[0] ?? 1 };
@@ -84,7 +85,7 @@ export function initialize(init: Init, shape: Shape, rng: Rng, where: string, fa
       const g = new Float64Array(n);
       const scale = (init.gain ?? 1) / Math.sqrt(fan.fanIn);
       for (let i = 0; i < n; i++) g[i] = scale * rng.normal();
-      out.set(truncateRank(g, rows, cols, init.rank));
+      out.set(truncateRank(g, rows, cols, init.rank, init.rescale ?? true));
       break;
     }
   }

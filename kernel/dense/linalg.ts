@@ -61,9 +61,30 @@ function rotate(x: Float64Array, y: Float64Array, c: number, s: number): void {
   }
 }
 
-/** The best rank-`rank` approximation of A, rescaled to A's Frobenius norm. */
-export function truncateRank(a: Float64Array, rows: number, cols: number, rank: number): Float64Array {
+/**
+ * The best rank-`rank` approximation of A (its top singular components), rescaled to A's
+ * Frobenius norm unless `rescale` is false.
+ */
+export function truncateRank(a: Float64Array, rows: number, cols: number, rank: number, rescale = true): Float64Array {
+  if (rank >= Math.min(rows, cols)) return a.slice(); // nothing to drop: A itself, exactly
   const { s, us, vs } = svd(a, rows, cols);
+  const out = compose(s, us, vs, rows, cols, rank);
+  return rescale ? scaleTo(out, frobenius(a)) : out;
+}
+
+/**
+ * The rank-`rank` matrix with the top singular values of `values` on the top singular vectors
+ * of `vectors` (both rows×cols): Σₖ sₖ(values) uₖ(vectors) vₖ(vectors)ᵀ. Same spectrum,
+ * other directions (e.g. a random matrix's spectrum on a trained matrix's directions).
+ */
+export function transplantSpectrum(values: Float64Array, vectors: Float64Array, rows: number, cols: number, rank: number): Float64Array {
+  const { s } = svd(values, rows, cols);
+  const { us, vs } = svd(vectors, rows, cols);
+  return compose(s, us, vs, rows, cols, rank);
+}
+
+/** Σₖ<rank sₖ uₖ vₖᵀ */
+function compose(s: Float64Array, us: Float64Array[], vs: Float64Array[], rows: number, cols: number, rank: number): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let k = 0; k < rank; k++) {
     const u = us[k], v = vs[k], sk = s[k];
@@ -72,8 +93,18 @@ export function truncateRank(a: Float64Array, rows: number, cols: number, rank: 
       for (let j = 0; j < cols; j++) out[i * cols + j] += ui * v[j];
     }
   }
-  const norm = (x: Float64Array) => Math.sqrt(x.reduce((acc, y) => acc + y * y, 0));
-  const scale = norm(a) / (norm(out) || 1);
-  for (let i = 0; i < out.length; i++) out[i] *= scale;
   return out;
+}
+
+export function frobenius(x: ArrayLike<number>): number {
+  let acc = 0;
+  for (let i = 0; i < x.length; i++) acc += x[i] * x[i];
+  return Math.sqrt(acc);
+}
+
+/** x scaled (in place) to Frobenius norm `norm`. */
+export function scaleTo<T extends Float64Array | Float32Array>(x: T, norm: number): T {
+  const f = norm / (frobenius(x) || 1);
+  for (let i = 0; i < x.length; i++) x[i] *= f;
+  return x;
 }

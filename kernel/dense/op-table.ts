@@ -87,6 +87,8 @@ function window2d(x: Value, kernel: number[], a: Attrs, channels: number): numbe
 export const opTable: Record<string, OpDef> = {
   // Elementwise
   Identity: unary([...NUMERIC, 'bool']),
+  // Identity in the forward pass, no gradient in the backward pass (written to ONNX as Identity).
+  StopGradient: unary([...NUMERIC, 'bool']),
   Neg: unary(NUMERIC),
   Abs: unary(NUMERIC),
   Sign: unary(NUMERIC),

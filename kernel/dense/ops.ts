@@ -20,6 +20,8 @@ function pair(a: Operand, b: Operand): [Value, Value] {
 }
 
 export const identity = (x: Value) => one('Identity', [x]);
+/** x itself, through which autodiff passes no gradient (a detached input, a constant target). */
+export const stopGradient = (x: Value) => one('StopGradient', [x]);
 export const neg = (x: Value) => one('Neg', [x]);
 export const abs = (x: Value) => one('Abs', [x]);
 export const sign = (x: Value) => one('Sign', [x]);

@@ -15,7 +15,7 @@
  */
 import { gradients } from './autodiff';
 import { tensor, type Tensor } from './ort';
-import { Graph, type Value } from './graph';
+import { Graph, GraphError, type Value } from './graph';
 import { cast, div } from './ops';
 import type { Layer } from './layers/layer';
 import type { Optimizer } from './optimizers';
@@ -38,6 +38,14 @@ export function modelInput(g: Graph, shape: number[], type: InputType = 'float32
   return g.scope('input', () => div(cast(bytes, g.float), 255));
 }
 export type LossFn = (out: Value, target: Value) => Value;
+/**
+ * What a step minimises when it is not the loss itself (the loss is still computed and
+ * reported): built once per step of the graph from that step's model output, target, loss and
+ * the values the model tapped while it was applied (Graph.taps), e.g. a correlation between a
+ * new unit and the loss's gradient at a layer output. `value` is a scalar; `outputs` are
+ * float32 tensors the step returns as well (TrainStep.tensors), e.g. per-unit scores.
+ */
+export type Objective = (s: { out: Value; target: Value; loss: Value; taps: ReadonlyMap<string, Value> }) => { value: Value; outputs?: Record<string, Value> };
 /** Extra scalar outputs of a step or evaluation (e.g. a count of correct predictions). */
 export type MetricFns = Record<string, (out: Value, target: Value) => Value>;
 type Feed = Record<string, Tensor>;
@@ -74,6 +82,11 @@ export class TrainStep {
   private readonly ys: (ArrayBufferView | undefined)[];
   /** The same step one batch per run (steps > 1): replays a run whose losses were not all finite. */
   private single?: TrainStep;
+  /**
+   * Per step of the last run, the objective's tensor outputs by name (empty without an
+   * objective). The arrays are the step's own buffers: read or copy them before the next run.
+   */
+  tensors: Record<string, Float32Array>[];
 
   private constructor(
     readonly session: Compiled,
@@ -85,6 +98,8 @@ export class TrainStep {
     readonly modelBytes: Uint8Array,
     /** Steps (batches) per run. */
     readonly steps: number,
+    /** The objective's tensor outputs: name and shape. */
+    readonly tensorShapes: { name: string; shape: number[] }[] = [],
   ) {
     const swapped = (this.swapped = state.all());
     const frozen = state.params.filter((p) => !p.trainable);
@@ -92,6 +107,7 @@ export class TrainStep {
     this.outBufs = Array.from({ length: steps }, () => Object.fromEntries(['loss', ...metricNames].map((n) => [n, new Float32Array(1)])));
     this.xs = new Array(steps).fill(undefined);
     this.ys = new Array(steps).fill(undefined);
+    this.tensors = Array.from({ length: steps }, () => Object.fromEntries(tensorShapes.map((t) => [t.name, new Float32Array(t.shape.reduce((a, b) => a * b, 1))])));
     const make = (par: number): [Feed, Feed] => {
       const feed: Feed = {};
       const fetch: Feed = {};
@@ -102,6 +118,7 @@ export class TrainStep {
       for (let k = 0; k < steps; k++) {
         state.optimizer.scalarNames.forEach((n, i) => (feed[`opt.${n}${suffix(k, steps)}`] = tensor('float32', this.scalarBufs[k][i], [])));
         for (const name of ['loss', ...metricNames]) fetch[`${name}${suffix(k, steps)}`] = tensor('float32', this.outBufs[k][name], []);
+        for (const t of tensorShapes) fetch[`${t.name}${suffix(k, steps)}`] = tensor('float32', this.tensors[k][t.name], t.shape);
       }
       for (const p of frozen) feed[p.name] = tensor('float32', p.data, [...p.shape]);
       return [feed, fetch];
@@ -116,7 +133,8 @@ export class TrainStep {
 
   /**
    * Build, serialise and compile (or fetch from the cache) the step for one batch shape;
-   * with `steps` K > 1, K steps in a row per run (`runSteps`).
+   * with `steps` K > 1, K steps in a row per run (`runSteps`). With an `objective`, the
+   * trainable parameters follow its gradient instead of the loss's.
    */
   static async compile(o: {
     model: Layer;
@@ -128,6 +146,7 @@ export class TrainStep {
     metrics?: MetricFns;
     exec: ExecOptions;
     steps?: number;
+    objective?: Objective;
   }): Promise<TrainStep> {
     const steps = o.steps ?? 1;
     if (!Number.isInteger(steps) || steps < 1 || steps > 64) throw new RangeError(`TrainStep: steps must be a whole number from 1 to 64, got ${steps}`);
@@ -139,18 +158,26 @@ export class TrainStep {
     // fed tensor at first, then the previous step's update.
     const current = new Map<Parameter, Value>();
     const valueOf = (p: Parameter) => current.get(p) ?? current.set(p, g.param(p.name, p.shape)).get(p)!;
+    let tensorShapes: { name: string; shape: number[] }[] = [];
     for (let k = 0; k < steps; k++) {
       const sfx = suffix(k, steps);
       const x = modelInput(g, o.inputShape, o.inputType, `x${sfx}`);
       const y = g.input(`y${sfx}`, o.target.shape, o.target.dtype);
       const bound = new Map<Parameter, Value>();
+      g.taps.clear(); // this step's taps only
       const out = o.model.apply(x, (p) => bound.get(p) ?? bound.set(p, valueOf(p)).get(p)!);
       const loss = o.loss(out, y);
       g.output(`loss${sfx}`, loss);
       for (const m of metricNames) g.output(`${m}${sfx}`, o.metrics![m](out, y));
       for (const p of trained) if (!bound.has(p)) throw new Error(`parameter ${p.name} is not used by the model`);
+      const goal = o.objective && g.scope('objective', () => o.objective!({ out, target: y, loss, taps: new Map(g.taps) }));
+      if (goal) {
+        if (goal.value.shape.length !== 0 || goal.value.dtype !== g.float) throw new GraphError('objective', `the value to minimise must be a ${g.float} scalar, got [${goal.value.shape.join(',')}] ${goal.value.dtype}`);
+        tensorShapes = Object.entries(goal.outputs ?? {}).map(([name, v]) => ({ name, shape: [...v.shape] }));
+        for (const [name, v] of Object.entries(goal.outputs ?? {})) g.output(`${name}${sfx}`, v);
+      }
       const scalars = opt.scalarNames.map((n) => g.input(`opt.${n}${sfx}`, []));
-      const grads = gradients(loss, trained.map((p) => bound.get(p)!), opt.seed?.(scalars));
+      const grads = gradients(goal?.value ?? loss, trained.map((p) => bound.get(p)!), opt.seed?.(scalars));
       trained.forEach((p, i) => {
         const slots = o.state.slots.get(p)!;
         const next = g.scope(`optimizer/${p.name}`, () => opt.update(bound.get(p)!, grads[i], slots.map(valueOf), scalars));
@@ -163,7 +190,7 @@ export class TrainStep {
     }
     const bytes = serialize(g, { name: steps === 1 ? 'train_step' : `train_${steps}_steps` });
     const session = await sessions.get(bytes, o.exec);
-    const step = new TrainStep(session, o.state, o.inputShape, o.inputType ?? 'float32', o.target, metricNames, bytes, steps);
+    const step = new TrainStep(session, o.state, o.inputShape, o.inputType ?? 'float32', o.target, metricNames, bytes, steps, tensorShapes);
     if (steps > 1) step.single = await TrainStep.compile({ ...o, steps: 1 });
     return step;
   }
@@ -218,6 +245,7 @@ export class TrainStep {
     const replayed: StepResult[] = [];
     for (let k = 0; k < K; k++) {
       const r = await this.single.run(xs[k], ys[k], rate(k));
+      for (const [name, t] of Object.entries(this.single.tensors[0])) this.tensors[k][name].set(t);
       replayed.push(r);
       if (!Number.isFinite(r.loss)) break;
     }

@@ -23,7 +23,7 @@ import { saveCheckpoint } from './checkpoint';
 import { Evaluator } from './evaluate';
 import type { Layer } from './layers/layer';
 import type { ExecOptions } from './session';
-import { TrainStep, type InputType, type LossFn, type MetricFns, type StepResult, type TargetSpec, type TrainState } from './step';
+import { TrainStep, type InputType, type LossFn, type MetricFns, type Objective, type StepResult, type TargetSpec, type TrainState } from './step';
 
 export interface Batch {
   /** Floats, or bytes with `inputType: 'uint8'`. */
@@ -78,6 +78,15 @@ export interface TrainOptions {
   metricEvery?: number;
   /** Training steps per onnxruntime run (default DEFAULT_STEPS_PER_RUN; 1: one step per run). */
   stepsPerRun?: number;
+  /** Minimise this instead of the loss (step.ts); the loss is still reported. */
+  objective?: Objective;
+  /** Called after every onnxruntime run with its steps' results and the objective's tensor outputs (valid until the next run). */
+  onRun?(results: readonly StepResult[], tensors: readonly Record<string, Float32Array>[]): void;
+  /**
+   * Epochs trained before this call (a training made of several calls, e.g. phases): epochs are
+   * numbered, and progress counted, from here; `epochs` is what this call may add.
+   */
+  epochOffset?: number;
 }
 
 /**
@@ -105,7 +114,7 @@ export async function train(ctx: EngineContext, o: TrainOptions): Promise<TrainS
   const stepFor = async (size: number, k: number) => {
     let s = steps.get(`${size}×${k}`);
     if (!s) {
-      s = await TrainStep.compile({ model: o.model, state: o.state, inputShape: o.inputShape(size), inputType: o.inputType, target: o.target(size), loss: o.loss, metrics: o.metrics, exec: o.exec, steps: k });
+      s = await TrainStep.compile({ model: o.model, state: o.state, inputShape: o.inputShape(size), inputType: o.inputType, target: o.target(size), loss: o.loss, metrics: o.metrics, exec: o.exec, steps: k, objective: o.objective });
       steps.set(`${size}×${k}`, s);
     }
     return s;
@@ -122,7 +131,9 @@ export async function train(ctx: EngineContext, o: TrainOptions): Promise<TrainS
   // Batches waiting for a run of K (the iterator may reuse its buffers, so they are copied).
   const pending = new Pending(K);
 
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
+  const first = o.epochOffset ?? 0;
+  const allEpochs = first + o.epochs;
+  for (let epoch = first; epoch < allEpochs; epoch++) {
     const lr = typeof o.lr === 'number' ? o.lr : o.lr(epoch);
     const t0 = performance.now();
     const sums = new Sums(metricNames);
@@ -137,8 +148,17 @@ export async function train(ctx: EngineContext, o: TrainOptions): Promise<TrainS
       const ys = pending.ys.slice(0, n);
       pending.clear();
       const results: StepResult[] = [];
-      if (n === K && K > 1) results.push(...(await (await stepFor(size, K)).runSteps(xs, ys, lr)));
-      else for (let i = 0; i < n && (i === 0 || Number.isFinite(results[i - 1].loss)); i++) results.push(await (await stepFor(size, 1)).run(xs[i], ys[i], lr));
+      if (n === K && K > 1) {
+        const step = await stepFor(size, K);
+        results.push(...(await step.runSteps(xs, ys, lr)));
+        o.onRun?.(results, step.tensors);
+      } else {
+        for (let i = 0; i < n && (i === 0 || Number.isFinite(results[i - 1].loss)); i++) {
+          const step = await stepFor(size, 1);
+          results.push(await step.run(xs[i], ys[i], lr));
+          o.onRun?.(results.slice(i), step.tensors);
+        }
+      }
       const t = o.state.t - results.filter((r) => Number.isFinite(r.loss)).length; // steps taken before these
       for (const [i, r] of results.entries()) {
         if (!Number.isFinite(r.loss)) {
@@ -156,7 +176,7 @@ export async function train(ctx: EngineContext, o: TrainOptions): Promise<TrainS
           ctx.metric(t + i + 1, window.means(), 'train');
           window.reset();
         }
-        ctx.progress((epoch + k / o.stepsPerEpoch) / o.epochs, `epoch ${epoch + 1}/${o.epochs}: loss ${(sums.loss / sums.n).toFixed(4)}`);
+        ctx.progress((epoch + k / o.stepsPerEpoch) / allEpochs, `epoch ${epoch + 1}/${allEpochs}: loss ${(sums.loss / sums.n).toFixed(4)}`);
       }
       await ctx.yieldOrThrowIfCancelled();
     };

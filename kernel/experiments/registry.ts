@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors';
 import type { Experiment } from './experiment';
 import { formatIssues, type Override, type ParsedSpec } from './spec';
+import { perforatedExperiment } from './dendrite-perforated';
 import { sdrExperiment } from './dendrite-sdr';
 import { mlpExperiment } from './dense-mlp';
 import { dopamineExperiment } from './gating-dopamine';
@@ -13,6 +14,7 @@ import { foundationExperiment } from './gating-foundation';
 import { conceptShiftExperiment } from './homeostatic-concept-shift';
 import { ncapExperiment } from './ncap-swimmer';
 import { nestedExperiment } from './nested-mlp';
+import { richLazyExperiment } from './richlazy-rnn';
 import { sfqCircuitExperiment } from './sfq-circuit';
 import { sfqXorExperiment } from './sfq-xor';
 import { networkExperiment } from './spiking-network';
@@ -20,6 +22,7 @@ import { spatialExperiment } from './spiking-spatial-stdp';
 
 export const experiments: readonly Experiment[] = [
   sdrExperiment,
+  perforatedExperiment,
   mlpExperiment,
   conceptShiftExperiment,
   networkExperiment,
@@ -30,6 +33,7 @@ export const experiments: readonly Experiment[] = [
   nestedExperiment,
   foundationExperiment,
   dopamineExperiment,
+  richLazyExperiment,
 ];
 
 export function findExperiment(kind: string): Experiment | undefined {

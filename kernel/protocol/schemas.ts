@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { attributionGetParams } from './attribution';
+import { specFactsParams } from './inline';
+import { cellExecuteParams, cellOutputParams, notebookParams } from './notebook';
 import { deviceRequests, type Notifications, type Requests } from './types';
 
 const empty = z.union([z.strictObject({}), z.undefined(), z.null()]);
@@ -52,6 +54,10 @@ export const requestParamSchemas = {
   'sweep/cancel': z.strictObject({ sweepId: z.string().min(1) }),
   'spec/validate': z.strictObject({ text: z.string().max(5_000_000), specPath: z.string().min(1).optional(), workspace: z.string().min(1).optional() }),
   'attribution/get': attributionGetParams,
+  'cell/execute': cellExecuteParams,
+  'cell/interrupt': notebookParams,
+  'notebook/restart': notebookParams,
+  'spec/facts': specFactsParams,
 } satisfies { [M in keyof Requests]: z.ZodType };
 
 export const notificationSchemas = {
@@ -76,6 +82,7 @@ export const notificationSchemas = {
     error: z.string().optional(),
   }),
   'attribution/progress': z.object({ progressToken: z.string(), fraction: z.number().min(0).max(1), message: z.string().optional() }),
+  'cell/output': cellOutputParams,
 } satisfies { [M in keyof Notifications]: z.ZodType };
 
 /** `path: message` lines for a protocol message that failed validation. */

@@ -3,6 +3,8 @@
  * webviews. Runtime validation of the same shapes lives in ./schemas.ts.
  */
 import type { AttributionGetParams, AttributionGetResult, AttributionProgressParams } from './attribution';
+import type { CellExecuteParams, CellExecuteResult, CellOutputParams } from './notebook';
+import type { SpecFactsParams, SpecFactsResult } from './inline';
 
 export type RunStatus = 'completed' | 'failed' | 'cancelled';
 
@@ -189,6 +191,14 @@ export interface Requests {
   'spec/validate': [SpecValidateParams, SpecValidateResult];
   /** Attributions of a run's model (computed, or read when a stored record answers the request); cancel with JSON-RPC's $/cancelRequest. */
   'attribution/get': [AttributionGetParams, AttributionGetResult];
+  /** Run one notebook cell (spec or code) in its notebook's context; outputs stream as `cell/output`. */
+  'cell/execute': [CellExecuteParams, CellExecuteResult];
+  /** Interrupt the notebook's running cell (its context survives unless the cell will not stop). */
+  'cell/interrupt': [{ notebook: string }, { interrupted: boolean; restarted: boolean }];
+  /** End a notebook's code context (its variables). */
+  'notebook/restart': [{ notebook: string }, { restarted: boolean }];
+  /** Inline facts of a spec (file or cell) from its finished run: attribution per layer, rates per population, or why they are stale. */
+  'spec/facts': [SpecFactsParams, SpecFactsResult];
 }
 
 export interface ProgressParams {
@@ -244,6 +254,7 @@ export interface Notifications {
   'sweep/progress': SweepProgressParams;
   'sweep/end': SweepEndParams;
   'attribution/progress': AttributionProgressParams;
+  'cell/output': CellOutputParams;
 }
 
 /** JSON-RPC error codes beyond the standard ones. */

@@ -11,6 +11,8 @@ import { availableDevices } from '../dense/providers';
 import { experiments, experimentKinds, jsonSchemaFor } from '../experiments/registry';
 import { protocolProblems, requestParamSchemas } from '../protocol/schemas';
 import { KernelErrorCodes, type Notifications, type Requests, type Trace } from '../protocol/types';
+import { specFacts } from '../inline/facts';
+import { NotebookSessions } from '../notebook/sessions';
 import { attributeRun, type AttributionGet } from '../runs/attribution';
 import { startRun } from '../runs/runner';
 import { listRuns, readRunDetails, runsRoot } from '../runs/store';
@@ -31,6 +33,8 @@ export type Notify = <M extends keyof Notifications>(method: M, params: Notifica
 export class KernelService {
   private readonly active = new Map<string, AbortController>();
   private readonly sweeps = new Map<string, AbortController>();
+  /** Notebook code contexts, one worker per notebook. */
+  readonly notebooks = new NotebookSessions();
 
   constructor(private readonly notify: Notify) {}
 
@@ -139,10 +143,30 @@ export class KernelService {
     return attributeRun(p, { signal, progress: token ? (fraction, message) => this.notify('attribution/progress', { progressToken: token, fraction, message }) : undefined });
   }
 
+  /** Run a notebook cell; each output also goes out as `cell/output` while the cell runs. */
+  cellExecute(p: Requests['cell/execute'][0]): Promise<Requests['cell/execute'][1]> {
+    return this.notebooks.execute(p, (output) => this.notify('cell/output', { executionId: p.executionId, output }));
+  }
+
+  cellInterrupt(p: Requests['cell/interrupt'][0]): Promise<Requests['cell/interrupt'][1]> {
+    return this.notebooks.interrupt(p.notebook);
+  }
+
+  async notebookRestart(p: Requests['notebook/restart'][0]): Promise<Requests['notebook/restart'][1]> {
+    const had = this.notebooks.notebooks.includes(p.notebook);
+    await this.notebooks.restart(p.notebook);
+    return { restarted: had };
+  }
+
+  specFacts(p: Requests['spec/facts'][0]): Requests['spec/facts'][1] {
+    return specFacts(p);
+  }
+
   /** Cancel everything (kernel shutting down). */
   cancelAll(): void {
     for (const a of this.active.values()) a.abort();
     for (const a of this.sweeps.values()) a.abort();
+    void this.notebooks.disposeAll();
   }
 }
 

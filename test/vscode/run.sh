@@ -7,6 +7,7 @@
 #   bash test/vscode/run.sh install    only make sure code-server is in the cache
 # Run after `npm run build && npm run compile`. Env: NEURITE_CACHE (default ~/.cache/neurite),
 # CHROMIUM (default /usr/bin/chromium), NEURITE_VSCODE_EXT_TIMEOUT / _UI_TIMEOUT (seconds),
+# NEURITE_VSCODE_UI_SCRIPTS (default "ui notebook-ui": the UI scripts in test/vscode/host to run),
 # NEURITE_VSCODE_KEEP=1 keeps the scratch folder (servers, workspaces, logs),
 # NEURITE_VSCODE_COLD=1 (the default under CI=true) installs the test host into an empty cache
 # and an empty npm cache, so a missing install step cannot hide behind an earlier install.
@@ -35,6 +36,7 @@ export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 RESULTS=$REPO/test-results/vscode
 EXT_TIMEOUT=${NEURITE_VSCODE_EXT_TIMEOUT:-900}
 UI_TIMEOUT=${NEURITE_VSCODE_UI_TIMEOUT:-420}
+UI_SCRIPTS=${NEURITE_VSCODE_UI_SCRIPTS:-ui notebook-ui}
 
 STEPS=${*:-install ext ui}
 want() { [[ " $STEPS " == *" $1 "* ]]; }
@@ -241,15 +243,17 @@ if want ui; then
   ls "$SRV/exts" | grep -q '^neurite\.neurite-' || { cat "$SRV/install.log"; die "neurite.neurite is not in $SRV/exts after --install-extension"; }
   start_server ui
   phase_end "($ORIGIN, installed $(ls "$SRV/exts" | grep '^neurite\.neurite-'))"
-  phase "UI test"
   fresh_workspace "$SCRATCH/ws-ui"
   rm -f "$RESULTS"/*.png
-  if drive env CS_URL="$ORIGIN/?folder=$SCRATCH/ws-ui" WS="$SCRATCH/ws-ui" RESULTS="$RESULTS" CHROMIUM_PROFILE="$SCRATCH/chromium-ui" \
-     timeout "$UI_TIMEOUT" "$NODE24/bin/node" test/vscode/host/ui.js; then
-    phase_end "(passed)"
-  else
-    RC=1; phase_end "(FAILED)"
-  fi
+  for script in $UI_SCRIPTS; do   # the run panel (ui.js), then a notebook (notebook-ui.js), in one workbench
+    phase "UI test ($script)"
+    if drive env CS_URL="$ORIGIN/?folder=$SCRATCH/ws-ui" WS="$SCRATCH/ws-ui" RESULTS="$RESULTS" CHROMIUM_PROFILE="$SCRATCH/chromium-ui-$script" \
+       timeout "$UI_TIMEOUT" "$NODE24/bin/node" "test/vscode/host/$script.js"; then
+      phase_end "(passed)"
+    else
+      RC=1; phase_end "(FAILED)"
+    fi
+  done
   stop_server
 fi
 

@@ -84,6 +84,8 @@ type Expansion = (n: Node, nameOf: (v: Value) => string, used: Set<Value>, initi
  * equal bit for bit): 5 nodes.
  */
 const expansions: Record<string, Expansion> = {
+  // Autodiff's stop: ONNX has no such op, and in a forward pass it is the identity.
+  StopGradient: (n, nameOf) => [{ op_type: 'Identity', input: [nameOf(n.inputs[0])], output: [nameOf(n.outputs[0])], name: nodeName(n) }],
   SoftmaxCrossEntropyLoss: (n, nameOf, used, initializer) => {
     const [z, y] = n.inputs;
     const [loss, logProb] = n.outputs;

@@ -14,6 +14,7 @@ import { assertRejected, cli, rejectedRun, repoRoot, tempDir } from '../helpers'
 const sdr = 'kind: dendrite.sdr\n';
 const mlp = 'kind: dense.mlp\n';
 const xor = 'kind: sfq.xor\n';
+const richlazy = 'kind: richlazy.rnn\n';
 const circuit = (tran: string) => `kind: sfq.circuit\nnetlistText: |\n  R1 1 0 1\n  ${tran}\n`;
 /** A dendrite.sdr spec with one check of a kind, its fields on line 2. */
 const check = (kind: string, fields: string) => `${sdr}checks: { ${kind}: [{ ${fields} }] }\n`;
@@ -73,6 +74,9 @@ const cases: { name: string; text: string; file?: string; expect: RegExp[] }[] =
   { name: 'a hidden-threshold sweep below the table', text: `${xor}sweeps: { ithHidden: { from: 30, to: 85 } }\n`, expect: [/^sweeps\.ithHidden\.from: 30 µA is below the calibrated 45–85 µA/m] },
   { name: 'an output-threshold sweep above the table', text: `${xor}sweeps: { ithOut: { from: 70, to: 99 } }\n`, expect: [/^sweeps\.ithOut\.to: 99 µA is above the calibrated 70–95 µA/m] },
   { name: 'a temperature sweep outside the shipped calibration', text: `${xor}sweeps: { temperature: [0.5, 4.2] }\n`, expect: [/^sweeps\.temperature\[0\]: 0\.5 K lies outside the calibrated 1–8 K/m] },
+  // richlazy.rnn: W_rec's rank within the network, the kernel's trials among the probe trials
+  { name: 'an initial rank above the network size', text: `${richlazy}model: { hidden: 50, rank: 60 }\n`, expect: [/^model\.rank: the rank cannot exceed model\.hidden \(50\), got 60 \(line 2/m] },
+  { name: 'kernel trials beyond the probe set', text: `${richlazy}probe: { trials: 16, kernelTrials: 32 }\n`, expect: [/^probe\.kernelTrials: the kernel's trials are among the probe trials \(16\), got 32 \(line 2/m] },
   { name: 'a temperature outside a rerun', text: `${xor}${rerunAt42}sweeps: { temperature: [6] }\n`, expect: [/^sweeps\.temperature\[0\]: 6 K lies outside the calibrated 4\.2–4\.2 K/m] },
 ];
 

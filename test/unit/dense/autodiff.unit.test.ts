@@ -34,6 +34,21 @@ describe('dense autodiff', () => {
     for (const n of backward) for (const v of n.outputs) assert.notDeepStrictEqual(v.shape, [64, 784], `${n.scope} ${n.op} makes a [64,784] tensor`);
   });
 
+  it('StopGradient passes values forward and no gradient back: ∂(sg(x)·x)/∂x = x, not 2x, and ONNX sees an Identity', async () => {
+    const g = new Graph('float64');
+    const x = g.param('x', [3]);
+    const loss = o.reduceSum(o.mul(o.stopGradient(x), x), [0], false);
+    g.output('loss', loss);
+    g.output('dx', gradients(loss, [x])[0]);
+    g.output('only', gradients(o.reduceSum(o.stopGradient(x), [0], false), [x])[0]);
+    const r = await runOrt(g, { x: Float64Array.of(1, -2, 3) });
+    assert.deepStrictEqual(Array.from(r.loss as Float64Array), [14]);
+    assert.deepStrictEqual(Array.from(r.dx as Float64Array), [1, -2, 3]);
+    assert.deepStrictEqual(Array.from(r.only as Float64Array), [0, 0, 0], 'a path through StopGradient alone gives zeros');
+    const ops = (ModelProto.toObject(ModelProto.decode(serialize(g))) as { graph: { node: { op_type: string }[] } }).graph.node.map((n) => n.op_type);
+    assert.ok(ops.includes('Identity') && !ops.includes('StopGradient'));
+  });
+
   it('gives each parameter a gradient of its own shape', () => {
     const { params, grads } = mlp();
     grads.forEach((d, i) => assert.deepStrictEqual(d.shape, params[i].shape));

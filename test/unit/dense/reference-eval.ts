@@ -210,6 +210,7 @@ function run(n: Node, ins: T[]): T[] {
   const f = (fn: (...v: number[]) => number) => [map(ins, fn)];
   switch (n.op) {
     case 'Identity': return [x];
+    case 'StopGradient': return [x];
     case 'Neg': return f((v) => -v);
     case 'Abs': return f(Math.abs);
     case 'Sign': return f(Math.sign);

@@ -61,6 +61,6 @@ describe('YAML spec language support', () => {
       const problems = validateSpecText({ text, specPath: path.join(repoRoot, 'samples', 'new.neurite.yaml') }).problems;
       if (problems.length) left[kind] = problems.map((p) => p.path.join('.'));
     }
-    assert.deepStrictEqual(left, { 'spiking.network': ['durationMs', 'populations'], 'sfq.circuit': ['netlist'] });
+    assert.deepStrictEqual(left, { 'spiking.network': ['durationMs', 'populations'], 'sfq.circuit': ['netlist'], 'gating.dopamine': ['base'] });
   });
 });

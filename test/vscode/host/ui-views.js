@@ -70,6 +70,10 @@ async function views({ page, ws, results, shot, runCommand, pickIfAsked, until, 
   // 1. A circuit run, opened in the waveform viewer from its run panel.
   let before = runs();
   await runCommand(page, 'Neurite: Run Experiment');
+  // Filter the pick by name: the list only renders the rows in view, and the workspace's own specs come first.
+  const pick = page.locator('.quick-input-widget');
+  await until('the spec quick pick', async () => (await pick.isVisible()) && !(await pick.locator('input').inputValue()).startsWith('>'), 10000, page);
+  await page.keyboard.type('sfq-circuit');
   await pickIfAsked(page, [/sfq-circuit/i], 10000);
   const dir = await until('the circuit run folder', () => runs().find((n) => !before.includes(n) && /sfq-jtl/.test(n)), 60000, page);
   const summary = path.join(runsDir, dir, 'summary.json');

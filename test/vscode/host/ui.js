@@ -101,7 +101,8 @@ async function findRunTitle(page) {
   return undefined;
 }
 
-(async () => {
+module.exports = { runCommand, pickIfAsked, until, shot, say };
+if (require.main === module) (async () => {
   fs.mkdirSync(RESULTS, { recursive: true });
   const profile = process.env.CHROMIUM_PROFILE || fs.mkdtempSync(path.join(os.tmpdir(), 'neurite-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
