@@ -3,7 +3,8 @@
 // with the wheel to one SFQ pulse, whose ∫V dt between two cursors reads Φ0; the colour theme
 // switched to Light Modern with the viewer open (its canvas must repaint light at once); the form
 // of a spec changed and run, the YAML file keeping its comments, shown in light and dark;
-// `seed: abc` in the Problems panel. Screenshots go to RESULTS and, for the README, to docs/images/.
+// `seed: abc` in the Problems panel; an ncap.swimmer run shown in the swimmer view from its run panel.
+// Screenshots go to RESULTS and, for the README, to docs/images/.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -172,6 +173,29 @@ async function views({ page, ws, results, shot, runCommand, pickIfAsked, until, 
   }, 60000, page, 500).catch((e) => problems.push(e.message));
   if (typeof marker === 'string') say(`Problems panel: ${marker.replace(/\n/g, ' | ').slice(0, 200)}`);
   await both('problems.png');
+
+  // 4. The swimmer view: a toy ncap.swimmer run (its episode threads from the packaged dist/ncap-worker.js), opened from its run panel.
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editors');
+  before = runs();
+  await runCommand(page, 'Neurite: Run Experiment');
+  await until('the spec quick pick', async () => (await pick.isVisible()) && !(await pick.locator('input').inputValue()).startsWith('>'), 10000, page);
+  await page.keyboard.type('swimmer.neurite');
+  await pickIfAsked(page, [/^swimmer\.neurite\.yaml/], 10000); // not the sample ncap-swimmer.neurite.yaml
+  const swimRun = await until('the swimmer run folder', () => runs().find((n) => !before.includes(n) && /^\d{8}-\d{6}-swimmer$/.test(n)), 60000, page);
+  await until('the swimmer run to end', () => fs.existsSync(path.join(runsDir, swimRun, 'summary.json')), 120000, page, 500);
+  const status = JSON.parse(fs.readFileSync(path.join(runsDir, swimRun, 'summary.json'), 'utf8')).status;
+  if (status !== 'completed') problems.push(`the ncap.swimmer run ended ${status}`);
+  const runPanel = await until('the run panel with its Show Swimmer button', () => frameWith(page, '.open-swimmer'), 60000, page, 500);
+  await runPanel.locator('.open-swimmer').first().click();
+  const swimmer = await until('the swimmer view', () => frameWith(page, '#swimmer-canvas[data-frame]'), 60000, page, 500);
+  await swimmer.locator('#swimmer-canvas').focus();
+  await page.keyboard.press('End');
+  await page.waitForTimeout(500);
+  const frame = await swimmer.locator('#swimmer-canvas').getAttribute('data-frame');
+  say(`swimmer view: frame ${frame} after End`);
+  if (frame !== '60') problems.push(`the swimmer view should show the last of 61 frames after End, shows ${frame}`);
+  await both('swimmer-vscode.png');
 }
 
 module.exports = { views };
