@@ -70,6 +70,9 @@ export function drawSwimmer(ctx: CanvasRenderingContext2D, p: Pose, frame: numbe
   ctx.stroke();
   ctx.fillStyle = theme.fg;
   for (let i = 1; i < n - 1; i++) dot(ctx, X(p.x[frame * n + i]), Y(p.y[frame * n + i]), width_ * 0.22);
+  // the nose: on a disc of the background first, as a theme's chart colours may be translucent
+  ctx.fillStyle = theme.bg;
+  dot(ctx, X(p.x[frame * n]), Y(p.y[frame * n]), width_ * 0.55);
   ctx.fillStyle = theme.series[1];
   dot(ctx, X(p.x[frame * n]), Y(p.y[frame * n]), width_ * 0.55);
 

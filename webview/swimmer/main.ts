@@ -54,7 +54,7 @@ function paint(): void {
   frameQueued = false;
   if (!open) return;
   const width = Math.max(320, canvas.parentElement?.clientWidth ?? 800);
-  const height = Math.max(240, Math.min(640, Math.round(width * 0.6)));
+  const height = Math.max(240, Math.min(640, Math.round(width * 0.6), window.innerHeight - canvas.getBoundingClientRect().top - window.scrollY - 40)); // all of it in view, under the toolbar
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
     canvas.width = Math.round(width * dpr);
@@ -207,6 +207,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 });
 
 new ResizeObserver(() => redraw()).observe(app);
+window.addEventListener('resize', () => redraw()); // a taller or shorter editor: the canvas height follows
 // VS Code switches themes by changing <body>'s class and the CSS variables on <html>: repaint with the new colours.
 new MutationObserver(() => redraw()).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
 new MutationObserver(() => redraw()).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
