@@ -68,13 +68,11 @@ export function drawSwimmer(ctx: CanvasRenderingContext2D, p: Pose, frame: numbe
   ctx.beginPath();
   for (let i = 0; i < n; i++) (i ? ctx.lineTo : ctx.moveTo).call(ctx, X(p.x[frame * n + i]), Y(p.y[frame * n + i]));
   ctx.stroke();
-  ctx.fillStyle = theme.fg;
-  for (let i = 1; i < n - 1; i++) dot(ctx, X(p.x[frame * n + i]), Y(p.y[frame * n + i]), width_ * 0.22);
-  // the nose: on a disc of the background first, as a theme's chart colours may be translucent
+  // joints as small holes, the nose as a larger dot in the text colour: opaque in every theme (in VS Code the charts' orange came out blended with the body)
   ctx.fillStyle = theme.bg;
-  dot(ctx, X(p.x[frame * n]), Y(p.y[frame * n]), width_ * 0.55);
-  ctx.fillStyle = theme.series[1];
-  dot(ctx, X(p.x[frame * n]), Y(p.y[frame * n]), width_ * 0.55);
+  for (let i = 1; i < n - 1; i++) dot(ctx, X(p.x[frame * n + i]), Y(p.y[frame * n + i]), width_ * 0.18);
+  ctx.fillStyle = theme.fg;
+  dot(ctx, X(p.x[frame * n]), Y(p.y[frame * n]), width_ * 0.6);
 
   // scale bar
   const bar = step * t.scale;

@@ -142,7 +142,7 @@ function show(o: Open): void {
   const same = saved.source && saved.source.run === o.source.run;
   open = o;
   scrub.max = String(o.times.length - 1);
-  canvas.setAttribute('aria-label', `The ${o.links}-link swimmer of ${o.title} over ${o.times.length} control steps (${o.times[o.times.length - 1].toFixed(2)} s), nose in orange, its path dashed. Space plays, arrow keys step, Home and End jump.`);
+  canvas.setAttribute('aria-label', `The ${o.links}-link swimmer of ${o.title} over ${o.times.length} control steps (${o.times[o.times.length - 1].toFixed(2)} s), nose marked by a dot, its path dashed. Space plays, arrow keys step, Home and End jump.`);
   const wrap = el('div', { class: 'canvas-wrap' });
   wrap.append(canvas);
   const hint = el('p', { class: 'hint' }, 'Keys: Space play/pause · ← → one step · Page Up/Down ten steps · Home End · [ ] speed');
