@@ -162,10 +162,18 @@ async function views({ page, ws, results, shot, runCommand, pickIfAsked, until, 
   fs.writeFileSync(path.join(ws, 'typo.neurite.yaml'), '# a typo the Problems panel should show\nkind: dendrite.sdr\nname: typo\nseed: abc\n');
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Close All Editors');
-  await page.keyboard.press('Control+P');
-  await page.keyboard.type('typo.neurite.yaml');
-  await page.waitForTimeout(800);
-  await page.keyboard.press('Enter');
+  // Quick Open finds a new file only once the file watcher has reported it: retry until it is
+  // offered and its editor tab is open (on a loaded machine that took longer than one try).
+  await until('typo.neurite.yaml opened from Quick Open', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('typo.neurite.yaml');
+    const offered = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'typo.neurite.yaml' }).first()
+      .waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    if (!offered) return false;
+    await page.keyboard.press('Enter');
+    return page.locator('.tab', { hasText: 'typo.neurite.yaml' }).first().waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+  }, 60000, page, 500).catch((e) => problems.push(e.message));
   await runCommand(page, 'View: Focus Problems');
   const marker = await until('the seed problem in the Problems panel', async () => {
     const t = await page.locator('.markers-panel').innerText().catch(() => '');
