@@ -1,5 +1,5 @@
 /**
- * The researcher's views beside the run panel: the waveform viewer, the configuration form, YAML
+ * The researcher's views beside the run panel: the waveform viewer, the swimmer view, the configuration form, YAML
  * spec support (kernel diagnostics; completion and hover unless the Red Hat YAML extension is
  * there) and New Experiment…. One call from activate() registers them all.
  */
@@ -7,9 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { kindSchema } from '../kernel/protocol/spec-schema';
+import { showSwimmer } from './commands/swimmer';
 import { openWaveforms } from './commands/waveforms';
 import type { KernelManager } from './kernel/manager';
 import { ConfigFormProvider, openConfigForm } from './panels/configForm';
+import { SwimmerPanel } from './panels/swimmerPanel';
 import { WaveformPanel } from './panels/waveformPanel';
 import { loadSchema, specCompletion, specHover, yamlSpecs } from './spec-language/completion';
 import { redHatYaml, SpecDiagnostics } from './spec-language/diagnostics';
@@ -33,10 +35,17 @@ export function registerViews(context: vscode.ExtensionContext, kernel: KernelMa
       },
     }),
     { dispose: () => WaveformPanel.disposeAll() },
+    vscode.window.registerWebviewPanelSerializer(SwimmerPanel.viewType, {
+      async deserializeWebviewPanel(panel, state) {
+        SwimmerPanel.revive(panel, context.extensionUri, state);
+      },
+    }),
+    { dispose: () => SwimmerPanel.disposeAll() },
     vscode.window.registerCustomEditorProvider(ConfigFormProvider.viewType, new ConfigFormProvider(context.extensionUri, kernel, workspaceRoot(context)), {
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.commands.registerCommand('neurite.openWaveforms', (arg?: unknown) => openWaveforms(context.extensionUri, runsFolder(context), arg)),
+    vscode.commands.registerCommand('neurite.showSwimmer', (arg?: unknown) => showSwimmer(context.extensionUri, runsFolder(context), arg)),
     vscode.commands.registerCommand('neurite.openConfigForm', (arg?: vscode.Uri) => openConfigForm(arg)),
     vscode.commands.registerCommand('neurite.newExperiment', (kind?: string, file?: string) => newExperiment(context, schemaFile, kind, file)),
   );

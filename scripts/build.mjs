@@ -21,7 +21,7 @@ const builds = [
     target: 'chrome120',
     format: 'iife',
     minify: !watch,
-    entryPoints: { 'run-panel': 'webview/run-panel/main.ts', compare: 'webview/compare/main.ts', 'attribution-panel': 'webview/attribution-panel/main.ts', waveforms: 'webview/waveforms/main.ts', 'config-form': 'webview/config-form/main.ts' },
+    entryPoints: { 'run-panel': 'webview/run-panel/main.ts', compare: 'webview/compare/main.ts', 'attribution-panel': 'webview/attribution-panel/main.ts', waveforms: 'webview/waveforms/main.ts', swimmer: 'webview/swimmer/main.ts', 'config-form': 'webview/config-form/main.ts' },
     outdir: 'dist/webview',
   },
   // VS Code loads notebook renderers as ES modules; their styles travel inside as text.

@@ -116,7 +116,7 @@ export class RunPanel implements vscode.Disposable {
     if (m.type === 'ready') void this.sendDetails();
     else if (m.type === 'cancel') void this.deps.tracker.cancel(this.runId).catch(fail);
     else if (m.type === 'export') void saveExport(m, this.dir).then(undefined, fail);
-    else if (m.type === 'openWaveforms') void vscode.commands.executeCommand('neurite.openWaveforms', this.dir).then(undefined, fail);
+    else if (m.type === 'openWaveforms' || m.type === 'openSwimmer') void vscode.commands.executeCommand(m.type === 'openWaveforms' ? 'neurite.openWaveforms' : 'neurite.showSwimmer', this.dir).then(undefined, fail);
     else if (m.type === 'editNotes') {
       void editNotes(this.dir, this.runId).then((notes) => {
         if (!notes) return;

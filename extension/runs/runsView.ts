@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { formatValue, metricMeta, type MetricTable } from '../../kernel/protocol/metrics';
 import { listRuns, readMetricsMeta, type RunInfo } from '../../kernel/runs/store';
 import { readSweep, sweepsRoot, trialStates, type SweepRecord } from '../../kernel/sweeps/store';
+import { hasPose } from '../../kernel/swimmer/pose';
 import type { RunTracker } from './tracker';
 
 const icons: Record<RunInfo['status'] | 'running', vscode.ThemeIcon> = {
@@ -150,7 +151,7 @@ export class RunsView implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     item.description = [n.trial ? undefined : shortTime(run.createdAt ?? stampTime(run.id)), run.kind, status, key, ...(run.notes?.tags ?? []).map((t) => `#${t}`)].filter(Boolean).join(' · ');
     item.iconPath = active ? icons.running : icons[run.status];
     item.id = `run:${run.dir}`;
-    item.contextValue = active ? 'neurite.run.active' : 'neurite.run';
+    item.contextValue = active ? 'neurite.run.active' : hasPose(run.dir) ? 'neurite.run.pose' : 'neurite.run'; // .pose: Show Swimmer in its menu
     item.command = { command: 'neurite.openRun', title: 'Open Run', arguments: [run.dir] };
     return item;
   }

@@ -70,6 +70,8 @@ export const runPanelOutbound = z.discriminatedUnion('type', [
   exportRequest,
   /** Open the run's waveforms and rasters, at full resolution, in the waveform viewer. */
   z.strictObject({ type: z.literal('openWaveforms') }),
+  /** Animate the run's swimmer (ncap.swimmer's pose) in the swimmer view. */
+  z.strictObject({ type: z.literal('openSwimmer') }),
 ]);
 export type RunPanelOutbound = z.infer<typeof runPanelOutbound>;
 

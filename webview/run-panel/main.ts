@@ -132,6 +132,11 @@ function renderTrace(name: string, trace: Trace): void {
     open.addEventListener('click', () => send({ type: 'openWaveforms' }));
     holder.prepend(open);
   }
+  if (name === 'swimmer-pose') {
+    const show = el('vscode-button', { secondary: '', class: 'open-swimmer', title: 'Animate the body at every control step, with play, scrub and speed' }, 'Show Swimmer');
+    show.addEventListener('click', () => send({ type: 'openSwimmer' }));
+    holder.prepend(show);
+  }
 }
 
 /** Waveforms and rasters over time: the waveform viewer shows them at full resolution. */

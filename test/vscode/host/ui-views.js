@@ -3,7 +3,8 @@
 // with the wheel to one SFQ pulse, whose ∫V dt between two cursors reads Φ0; the colour theme
 // switched to Light Modern with the viewer open (its canvas must repaint light at once); the form
 // of a spec changed and run, the YAML file keeping its comments, shown in light and dark;
-// `seed: abc` in the Problems panel. Screenshots go to RESULTS and, for the README, to docs/images/.
+// `seed: abc` in the Problems panel; an ncap.swimmer run shown in the swimmer view from its run panel.
+// Screenshots go to RESULTS and, for the README, to docs/images/.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -161,10 +162,18 @@ async function views({ page, ws, results, shot, runCommand, pickIfAsked, until, 
   fs.writeFileSync(path.join(ws, 'typo.neurite.yaml'), '# a typo the Problems panel should show\nkind: dendrite.sdr\nname: typo\nseed: abc\n');
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Close All Editors');
-  await page.keyboard.press('Control+P');
-  await page.keyboard.type('typo.neurite.yaml');
-  await page.waitForTimeout(800);
-  await page.keyboard.press('Enter');
+  // Quick Open finds a new file only once the file watcher has reported it: retry until it is
+  // offered and its editor tab is open (on a loaded machine that took longer than one try).
+  await until('typo.neurite.yaml opened from Quick Open', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('typo.neurite.yaml');
+    const offered = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'typo.neurite.yaml' }).first()
+      .waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    if (!offered) return false;
+    await page.keyboard.press('Enter');
+    return page.locator('.tab', { hasText: 'typo.neurite.yaml' }).first().waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+  }, 60000, page, 500).catch((e) => problems.push(e.message));
   await runCommand(page, 'View: Focus Problems');
   const marker = await until('the seed problem in the Problems panel', async () => {
     const t = await page.locator('.markers-panel').innerText().catch(() => '');
@@ -172,6 +181,29 @@ async function views({ page, ws, results, shot, runCommand, pickIfAsked, until, 
   }, 60000, page, 500).catch((e) => problems.push(e.message));
   if (typeof marker === 'string') say(`Problems panel: ${marker.replace(/\n/g, ' | ').slice(0, 200)}`);
   await both('problems.png');
+
+  // 4. The swimmer view: a toy ncap.swimmer run (its episode threads from the packaged dist/ncap-worker.js), opened from its run panel.
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editors');
+  before = runs();
+  await runCommand(page, 'Neurite: Run Experiment');
+  await until('the spec quick pick', async () => (await pick.isVisible()) && !(await pick.locator('input').inputValue()).startsWith('>'), 10000, page);
+  await page.keyboard.type('swimmer.neurite');
+  await pickIfAsked(page, [/^swimmer\.neurite\.yaml/], 10000); // not the sample ncap-swimmer.neurite.yaml
+  const swimRun = await until('the swimmer run folder', () => runs().find((n) => !before.includes(n) && /^\d{8}-\d{6}-swimmer$/.test(n)), 60000, page);
+  await until('the swimmer run to end', () => fs.existsSync(path.join(runsDir, swimRun, 'summary.json')), 120000, page, 500);
+  const status = JSON.parse(fs.readFileSync(path.join(runsDir, swimRun, 'summary.json'), 'utf8')).status;
+  if (status !== 'completed') problems.push(`the ncap.swimmer run ended ${status}`);
+  const runPanel = await until('the run panel with its Show Swimmer button', () => frameWith(page, '.open-swimmer'), 60000, page, 500);
+  await runPanel.locator('.open-swimmer').first().click();
+  const swimmer = await until('the swimmer view', () => frameWith(page, '#swimmer-canvas[data-frame]'), 60000, page, 500);
+  await swimmer.locator('#swimmer-canvas').focus();
+  await page.keyboard.press('End');
+  await page.waitForTimeout(500);
+  const frame = await swimmer.locator('#swimmer-canvas').getAttribute('data-frame');
+  say(`swimmer view: frame ${frame} after End`);
+  if (frame !== '60') problems.push(`the swimmer view should show the last of 61 frames after End, shows ${frame}`);
+  await both('swimmer-vscode.png');
 }
 
 module.exports = { views };

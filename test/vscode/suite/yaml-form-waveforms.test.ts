@@ -1,4 +1,4 @@
-/** Inside VS Code: YAML spec problems, completion and hover without other extensions; New Experiment; the form and the waveform viewer open. */
+/** Inside VS Code: YAML spec problems, completion and hover without other extensions; New Experiment; the form, the waveform viewer and the swimmer view open. */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -114,5 +114,20 @@ suite('YAML specs, configuration form and waveform viewer', () => {
     await waitFor('a viewer of the CSV', () => viewers().find((t) => t.label === 'Waveforms · waveforms.csv'), 15_000);
     // tabs arrive in order: once the CSV's viewer is a tab, a second viewer of the run would be one too
     assert.deepStrictEqual(viewers().map((t) => t.label).sort(), [tab.label, 'Waveforms · waveforms.csv'], 'the same run reuses its viewer');
+  });
+
+  test('Show Swimmer opens the swimmer view for an ncap.swimmer run, once per run', async () => {
+    const r = await vscode.commands.executeCommand<RunResult>('neurite.runExperiment', fixture('swimmer.neurite.yaml'));
+    assert.strictEqual(r.status, 'completed');
+    assert.ok(fs.existsSync(path.join(r.dir, 'traces', 'pose.csv')), 'the run wrote its pose');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const views = () => tabs().filter((t) => t.input instanceof vscode.TabInputWebview && /neurite\.swimmer/.test(t.input.viewType));
+    await vscode.commands.executeCommand('neurite.showSwimmer', r.dir);
+    const tab = await waitFor('a swimmer view tab', () => views()[0], 15_000);
+    assert.strictEqual(tab.label, `Swimmer · ${path.basename(r.dir)}`);
+    await vscode.commands.executeCommand('neurite.showSwimmer', { dir: r.dir }); // as the Runs view's context menu calls it
+    await vscode.commands.executeCommand('neurite.openWaveforms', r.dir); // a later tab: once it is there, a second swimmer tab would be too
+    await waitFor('the waveform viewer of the run', () => tabs().find((t) => t.label === `Waveforms · ${path.basename(r.dir)}`), 15_000);
+    assert.deepStrictEqual(views().map((t) => t.label), [tab.label], 'the same run reuses its swimmer view');
   });
 });
