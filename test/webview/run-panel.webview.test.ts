@@ -199,6 +199,7 @@ describe('run panel webview (chromium)', function () {
     assert.deepStrictEqual(posted.slice(-4), [{ type: 'cancel' }, { type: 'reveal', file: 'summary.json' }, { type: 'reveal', file: 'artifacts/model.onnx' }, { type: 'editNotes' }]);
     for (const m of posted) assert.ok(runPanelOutbound.safeParse(m).success, JSON.stringify(m).slice(0, 200));
     await view.send({ type: 'notes', notes: { note: 'baseline for the lr sweep', tags: ['baseline', 'mnist'] } });
+    await view.page.waitForSelector('#notes .tag', { timeout: 5000 }); // postMessage is delivered after send() returns
     assert.deepStrictEqual(await view.page.$$eval('#notes .tag', (t) => t.map((x) => x.textContent)), ['baseline', 'mnist']);
   });
 

@@ -117,6 +117,8 @@ describe('waveform viewer webview (chromium)', function () {
       assert.deepStrictEqual([posted[1].t0, posted[1].t1], circuit.set.range);
       assert.strictEqual(await view.page.textContent('#wave-title'), path.basename(circuit.dir));
       assert.strictEqual(await view.page.$$eval('.legend vscode-checkbox', (c) => c.length), 8);
+      // the layout changes on the next frame: wait for it to settle below three stacked lanes' height
+      await view.page.waitForFunction(() => document.querySelector<HTMLCanvasElement>('#wave-canvas')!.clientHeight < 3 * 150 + 80, undefined, { timeout: 5000 }).catch(() => {});
       const height = await view.page.$eval('#wave-canvas', (c) => (c as HTMLCanvasElement).clientHeight);
       assert.ok(height > 8 * 84, `8 stacked lanes in ${height} px`);
       assert.ok((await inked(view.page)) > 5000, 'the traces are drawn');
@@ -175,6 +177,8 @@ describe('waveform viewer webview (chromium)', function () {
 
     it('overlays traces of one quantity in a lane, and keeps view, cursors and layout in its saved state', async () => {
       await view.page.click('#overlay');
+      // the layout changes on the next frame: wait for it to settle below three stacked lanes' height
+      await view.page.waitForFunction(() => document.querySelector<HTMLCanvasElement>('#wave-canvas')!.clientHeight < 3 * 150 + 80, undefined, { timeout: 5000 }).catch(() => {});
       const height = await view.page.$eval('#wave-canvas', (c) => (c as HTMLCanvasElement).clientHeight);
       assert.ok(height < 3 * 150 + 80, `3 lanes (voltage, current, phase): ${height} px`);
       const state = await view.page.evaluate(() => (window as any).acquireVsCodeApi().getState());
