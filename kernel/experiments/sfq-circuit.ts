@@ -2,8 +2,10 @@
  * sfq.circuit — a transient simulation of a JoSIM-compatible netlist (PAPERS.md §9), the same
  * as `neurite sim`, as a run: the `.print` waveforms stream to the waveform view as 'xy'
  * traces (voltages, phases and currents, min/max-downsampled while running), and the full
- * CSV (JoSIM's columns) is written to traces/waveforms.csv at the end.
+ * CSV (JoSIM's columns) is written to traces/waveforms.csv at the end, and the netlist's
+ * sha256 to the summary's result (what inline junction facts compare to call a run stale).
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { z } from 'zod';
 import { InputError } from '../core/errors';
@@ -110,9 +112,14 @@ export const sfqCircuitExperiment: Experiment<SfqCircuitSpec> = {
       const e = circuit.probes[k];
       if (e.kind === 'devP' && circuit.elements[e.a].type === 'B') metrics[`pulses_${label}`] = pulseCount(sim.recorder.column(label));
     });
-    return { metrics, result: { columns: sim.recorder.labels, rows: sim.recorder.count, csv: 'traces/waveforms.csv', warnings: circuit.warnings } };
+    return { metrics, result: { columns: sim.recorder.labels, rows: sim.recorder.count, csv: 'traces/waveforms.csv', warnings: circuit.warnings, netlistSha256: netlistHash(text) } };
   },
 };
+
+/** The fingerprint of the netlist a run simulated (`result.netlistSha256`): inline junction facts are stale once the text no longer has it. */
+export function netlistHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 function readNetlist(spec: SfqCircuitSpec, resolvePath: (p: string) => string): { text: string; source: string } {
   if (spec.netlistText !== undefined) return { text: spec.netlistText, source: 'netlistText' };

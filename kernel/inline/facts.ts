@@ -3,9 +3,11 @@
  * at the spec's lines. Read from the run folder (summary, traces, stored attribution records);
  * nothing is recomputed. When the spec in the editor no longer resolves to the run's spec (with
  * the run's own `--set` overrides applied), the answer is one stale note, not another model's numbers.
+ * Netlists and sfq.circuit specs: junction pulses (./junctions.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { resolveUserPath } from '../core/paths';
 import { mean, variance } from '../core/stats';
 import { resolveSpec } from '../experiments/registry';
 import { applyOverrides, parseSpecText, type ParsedSpec } from '../experiments/spec';
@@ -14,11 +16,13 @@ import type { InlineFact, SpecFactsParams, SpecFactsResult } from '../protocol/i
 import { attributionOutput, fmt } from '../notebook/outputs';
 import { storedRecords } from '../runs/attribution';
 import { listRuns, runInfo, runsRoot } from '../runs/store';
+import { junctionFacts, netlistFacts, staleness } from './junctions';
 
 /** Fields that name or describe a run without changing what it computes. */
 const IGNORED = new Set(['name', 'description', 'sweep']);
 
-export function specFacts(p: SpecFactsParams): SpecFactsResult {
+export async function specFacts(p: SpecFactsParams): Promise<SpecFactsResult> {
+  if (p.netlistPath) return netlistFacts({ workspace: p.workspace, text: p.text, netlistPath: p.netlistPath });
   const dir = p.runDir ? path.resolve(p.workspace, p.runDir) : p.specPath ? newestRunOf(p.workspace, p.specPath) : undefined;
   if (!dir || !fs.existsSync(path.join(dir, 'spec.json'))) return { stale: false, facts: [] };
   const info = runInfo(dir);
@@ -38,6 +42,7 @@ export function specFacts(p: SpecFactsParams): SpecFactsResult {
     return { run, stale: true, reason: `the spec changed since run ${info.id} (${diff || '(spec)'} differs)`, staleLine: lineOf(parsed, ['kind']), facts: [] };
   }
   const kind = String(current.kind);
+  if (kind === 'sfq.circuit') return circuitFacts(dir, current, parsed, run, (stored as { baseDir?: string }).baseDir ?? dir);
   const facts = kind.startsWith('spiking.') ? populationFacts(dir, current, parsed) : layerFacts(dir, current, parsed);
   return { run, stale: false, facts };
 }
@@ -128,6 +133,21 @@ function populationFacts(dir: string, spec: Record<string, unknown>, parsed: Par
     if (cv) rows.push(['ISI CV', `${cv.cv.toFixed(3)} (mean over ${cv.neurons} neurons with ≥ 3 spikes)`]);
     return [{ line: lineOf(parsed, ['populations', i, 'name']), label, subject: pop.name, rows }];
   });
+}
+
+/** sfq.circuit: each printed junction's pulses on the `netlist:` (or `netlistText:`) line; stale when the netlist file changed since the run. */
+async function circuitFacts(dir: string, spec: Record<string, unknown>, parsed: ParsedSpec, run: SpecFactsResult['run'], baseDir: string): Promise<SpecFactsResult> {
+  const key = typeof spec.netlist === 'string' ? 'netlist' : 'netlistText';
+  const line = lineOf(parsed, [key], true);
+  let text: string;
+  try {
+    text = key === 'netlist' ? fs.readFileSync(resolveUserPath(spec.netlist as string, baseDir), 'utf8') : String(spec.netlistText);
+  } catch {
+    return { run, stale: true, reason: `the netlist ${String(spec.netlist)} cannot be read`, staleLine: line, facts: [] };
+  }
+  const stale = staleness(dir, text);
+  if (stale) return { run, stale: true, reason: stale, staleLine: line, facts: [] };
+  return { run, stale: false, facts: await junctionFacts(dir, text, key === 'netlist' ? String(spec.netlist) : 'netlistText', line) };
 }
 
 /** Coefficient of variation of inter-spike intervals, per neuron, averaged; from a `t_ms,neuron` CSV. */

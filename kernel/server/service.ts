@@ -158,7 +158,7 @@ export class KernelService {
     return { restarted: had };
   }
 
-  specFacts(p: Requests['spec/facts'][0]): Requests['spec/facts'][1] {
+  specFacts(p: Requests['spec/facts'][0]): Promise<Requests['spec/facts'][1]> {
     return specFacts(p);
   }
 

@@ -54,8 +54,8 @@ describe('inline facts of a spec from its finished run (spec/facts)', function (
     }
   });
 
-  it('puts one fact on each hidden layer\'s line: active units from activation, top units from conductance', () => {
-    const f = specFacts({ workspace: ws, text: denseSpec, specPath: densePath });
+  it('puts one fact on each hidden layer\'s line: active units from activation, top units from conductance', async () => {
+    const f = await specFacts({ workspace: ws, text: denseSpec, specPath: densePath });
     assert.strictEqual(f.stale, false);
     assert.deepStrictEqual(f.facts.map((x) => [x.subject, x.line]), [['hidden0', 6], ['hidden1', 7]]);
     const h0 = f.facts[0];
@@ -66,26 +66,26 @@ describe('inline facts of a spec from its finished run (spec/facts)', function (
     assert.deepStrictEqual(top.slice(0, 3), byAbs.slice(0, 3), 'top units are the stored rank (largest |mean| first)');
   });
 
-  it('says the facts are stale when the spec changed so that it describes another model', () => {
-    const f = specFacts({ workspace: ws, text: denseSpec.replace('    - 8', '    - 9'), specPath: densePath });
+  it('says the facts are stale when the spec changed so that it describes another model', async () => {
+    const f = await specFacts({ workspace: ws, text: denseSpec.replace('    - 8', '    - 9'), specPath: densePath });
     assert.strictEqual(f.stale, true);
     assert.deepStrictEqual(f.facts, []);
     assert.match(f.reason!, /model\.hidden\.1 differs/);
     assert.strictEqual(f.staleLine, 0);
   });
 
-  it('is not stale for a change that does not change what the run computes (its name), nor for defaults written out', () => {
+  it('is not stale for a change that does not change what the run computes (its name), nor for defaults written out', async () => {
     const same = denseSpec.replace('name: facts-mlp', 'name: renamed').replace('seed: 1', 'seed: 1\ndevice: auto');
-    assert.strictEqual(specFacts({ workspace: ws, text: same, specPath: densePath }).stale, false);
+    assert.strictEqual((await specFacts({ workspace: ws, text: same, specPath: densePath })).stale, false);
   });
 
-  it('calls a spec that does not parse stale rather than guessing', () => {
-    const f = specFacts({ workspace: ws, text: denseSpec + '\n  bad: [', specPath: densePath });
+  it('calls a spec that does not parse stale rather than guessing', async () => {
+    const f = await specFacts({ workspace: ws, text: denseSpec + '\n  bad: [', specPath: densePath });
     assert.strictEqual(f.stale, true);
   });
 
-  it('gives each spiking population its rate and ISI CV on its name line', () => {
-    const f = specFacts({ workspace: ws, text: spikingSpec, specPath: spikingPath });
+  it('gives each spiking population its rate and ISI CV on its name line', async () => {
+    const f = await specFacts({ workspace: ws, text: spikingSpec, specPath: spikingPath });
     assert.strictEqual(f.facts.length, 1);
     const [exc] = f.facts;
     assert.strictEqual(exc.line, 6); // "  - name: exc"
@@ -95,7 +95,7 @@ describe('inline facts of a spec from its finished run (spec/facts)', function (
     assert.ok(exc.label.startsWith(`exc: ${Number(summary.metrics.rate_exc.toPrecision(5))} Hz`), `${exc.label} vs rate ${summary.metrics.rate_exc}`);
   });
 
-  it('has nothing to say about a spec no run was made from', () => {
-    assert.deepStrictEqual(specFacts({ workspace: ws, text: denseSpec, specPath: path.join(ws, 'other.neurite.yaml') }), { stale: false, facts: [] });
+  it('has nothing to say about a spec no run was made from', async () => {
+    assert.deepStrictEqual((await specFacts({ workspace: ws, text: denseSpec, specPath: path.join(ws, 'other.neurite.yaml') })), { stale: false, facts: [] });
   });
 });
