@@ -4,20 +4,31 @@
  * hover with the layer's heat map and its top units, and a click that opens the attribution
  * panel at that layer. The kernel answers `spec/facts` from the run folder and its stored
  * records; hovers read the answer the lenses got (nothing is asked again, nothing recomputed).
- * The kernel is only asked when a run could exist: a spec file with a run made from it, a cell
- * whose output names a run.
+ * Netlists (`*.cir`) get a lens on each printed junction's card from the newest sfq.circuit run
+ * that simulated the file, e.g. "B1|X1: 2 pulses · first switch 59.2 ps · mean width 1.5 ps".
+ * The kernel is only asked when a run could exist: a spec file with a run made from it, a
+ * netlist a run names, a cell whose output names a run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SpecFactsResult } from '../../kernel/protocol/inline';
 import { NeuriteMime, type RunOutput } from '../../kernel/protocol/notebook';
+import { resolveUserPath } from '../../kernel/core/paths';
 import { listRuns } from '../../kernel/runs/store';
 import type { KernelManager } from '../kernel/manager';
 import { heatmapDataUri } from './heatmap';
 
+/** What a run's spec.json says of where its spec and netlist came from. */
+interface StoredSpec {
+  specPath?: string;
+  baseDir?: string;
+  spec?: { kind?: string; netlist?: unknown };
+}
+
 export const INLINE_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.neurite.{yaml,yml}' },
+  { pattern: '**/*.cir' },
   { scheme: 'vscode-notebook-cell', language: 'yaml' },
 ];
 
@@ -76,7 +87,16 @@ export class InlineFacts implements vscode.CodeLensProvider, vscode.HoverProvide
     const key = doc.uri.toString();
     const cached = this.answers.get(key);
     if (cached && cached.version === doc.version) return cached.facts;
-    const target = doc.uri.scheme === 'vscode-notebook-cell' ? this.cellRun(doc) : this.specHasRun(doc) ? { specPath: doc.uri.fsPath } : undefined;
+    const target =
+      doc.uri.scheme === 'vscode-notebook-cell'
+        ? this.cellRun(doc)
+        : /\.cir$/i.test(doc.uri.fsPath)
+          ? this.hasRun(doc, (s) => s.spec?.kind === 'sfq.circuit' && typeof s.spec.netlist === 'string' && resolveUserPath(s.spec.netlist, s.baseDir))
+            ? { netlistPath: doc.uri.fsPath }
+            : undefined
+          : this.hasRun(doc, (s) => s.specPath !== undefined && path.resolve(s.specPath))
+            ? { specPath: doc.uri.fsPath }
+            : undefined;
     if (!target) return undefined;
     let facts: SpecFactsResult;
     try {
@@ -104,14 +124,13 @@ export class InlineFacts implements vscode.CodeLensProvider, vscode.HoverProvide
     return undefined;
   }
 
-  /** Whether any run in the workspace was made from this spec file (a cheap look before asking the kernel). */
-  private specHasRun(doc: vscode.TextDocument): boolean {
+  /** Whether any run in the workspace names this file, as its spec file or its netlist (a cheap look before asking the kernel). */
+  private hasRun(doc: vscode.TextDocument, fileOf: (s: StoredSpec) => string | false): boolean {
     if (doc.uri.scheme !== 'file') return false;
     const want = path.resolve(doc.uri.fsPath);
     return listRuns(this.runsRoot()).some((r) => {
       try {
-        const s = JSON.parse(fs.readFileSync(path.join(r.dir, 'spec.json'), 'utf8')) as { specPath?: string };
-        return s.specPath !== undefined && path.resolve(s.specPath) === want;
+        return fileOf(JSON.parse(fs.readFileSync(path.join(r.dir, 'spec.json'), 'utf8')) as StoredSpec) === want;
       } catch {
         return false;
       }

@@ -133,4 +133,32 @@ suite('Notebooks and inline attribution', () => {
     assert.ok(!titles.some((t) => /^hidden0: /.test(t)));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+  test('a netlist with a finished sfq.circuit run shows each printed junction\'s pulses as a CodeLens on its card, its hover the switching times, stale after an edit', async () => {
+    const r = await vscode.commands.executeCommand<RunResult>('neurite.runExperiment', fixture('jtl.neurite.yaml'));
+    assert.strictEqual(r.status, 'completed');
+    const uri = fixture('circuits/jtl.cir');
+    const text = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(text);
+    let lenses: vscode.CodeLens[] = [];
+    for (let k = 0; k < 40 && lenses.length < 2; k++) {
+      if (k) await sleep(250);
+      const got = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+      lenses = got.filter((l) => /^B1\|X[18]: /.test(l.command?.title ?? ''));
+    }
+    log(`junction CodeLenses: ${JSON.stringify(lenses.map((l) => [l.range.start.line + 1, l.command!.title]))}`);
+    assert.strictEqual(lenses.length, 2, 'one lens per printed instance of the JTL\'s B1');
+    for (const l of lenses) {
+      assert.match(l.command!.title, /^B1\|X[18]: 2 pulses · first switch [\d.]+ ps · mean width [\d.]+ ps$/);
+      assert.match(text.lineAt(l.range.start.line).text, /^B1 a 1G JSFQ/, 'on the junction\'s card');
+    }
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(lenses[0].range.start.line, 1));
+    const md = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+    assert.match(md, /\| switching times \| [\d.]+, [\d.]+ ps \|/);
+    await editor.edit((e) => e.insert(new vscode.Position(text.lineCount, 0), '* an edit\n'));
+    const titles = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)).map((l) => l.command?.title ?? '');
+    log(`after the edit: ${JSON.stringify(titles)}`);
+    assert.ok(titles.some((t) => /stale: the netlist changed since run /.test(t)));
+    assert.ok(!titles.some((t) => /^B1\|X/.test(t)));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });
