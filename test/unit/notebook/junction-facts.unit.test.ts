@@ -101,4 +101,15 @@ describe('inline facts of SFQ netlist junctions from a finished sfq.circuit run'
       fs.writeFileSync(summaryFile, summary);
     }
   });
+  it('reads a `neurite sim --record` run of the netlist the same way (the CSV also written to -o)', async () => {
+    const ws2 = tempDir('neurite-jfacts-sim-');
+    const cir2 = path.join(ws2, 'jtl.cir');
+    fs.writeFileSync(cir2, netlist);
+    const r = cli(['sim', 'jtl.cir', '--record', '-q', '-o', 'out.csv'], { cwd: ws2 });
+    assert.strictEqual(r.code, 0, r.stderr);
+    const f = await specFacts({ workspace: ws2, text: netlist, netlistPath: cir2 });
+    assert.strictEqual(f.stale, false, f.reason);
+    assert.deepStrictEqual(f.facts.map((x) => x.label.replace(/ ·.*/, '')).sort(), ['B1|X1: 2 pulses', 'B1|X8: 2 pulses', 'B3|XDC: 2 pulses']);
+    assert.strictEqual(fs.readFileSync(path.join(ws2, 'out.csv'), 'utf8'), fs.readFileSync(path.join(f.run!.dir, 'traces', 'waveforms.csv'), 'utf8'));
+  });
 });
