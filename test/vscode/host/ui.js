@@ -168,7 +168,7 @@ if (require.main === module) (async () => {
     const before = runs();
     await runCommand(page, 'Neurite: Run Experiment', 'palette.png');
     // the dense MLP sample trains for ~20 s: long enough to watch its curves grow live
-    const picked = await pickIfAsked(page, [/dense-mlp.*sample/i, /sample/i, /quick/i], 10000);
+    const picked = await pickIfAsked(page, [/dense-mlp/], 10000); // typed into the filter: the list draws only the rows in view
     say('picked spec:', picked === undefined ? '(no quick pick shown)' : picked.replace(/\n/g, ' '));
     const started = Date.now();
     const dir = await until('a new run folder', () => runs().find((n) => !before.includes(n)), 60000, page);
@@ -305,11 +305,25 @@ if (require.main === module) (async () => {
     // 6. Reload the window: the run panel and the comparison come back (WebviewPanelSerializer).
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+    // VS Code restores a webview when its tab is shown: the active one (the comparison) at once,
+    // the run panel in the same group when its tab is clicked.
+    let c; // kept once seen: a hidden webview's frame may go away when the other tab is shown
     const restored = await until('the comparison and the run panel after the reload', async () => {
-      const c = await findInFrames(page, '#compare-title');
+      c = c ?? await findInFrames(page, '#compare-title');
+      if (!c) return undefined;
       const r = await findRunTitle(page);
-      return c && r ? `${c.text} | ${r.text}` : undefined;
-    }, 60000, page, 500).catch((e) => { problems.push(e.message); return undefined; });
+      if (!r) {
+        await page.locator('.tab', { hasNotText: /^Compare/ }).filter({ hasText: /\d{8}-\d{6}-/ }).first().click().catch(() => {});
+        return undefined;
+      }
+      return `${c.text} | ${r.text}`;
+    }, 60000, page, 500).catch(async (e) => {
+      problems.push(e.message);
+      await shot(page, 'reload-error.png');
+      say('tabs:', (await page.locator('.tab').allInnerTexts().catch(() => [])).join(' | '));
+      say('frames:', (await Promise.all(page.frames().map((f) => findInFrames({ frames: () => [f] }, 'h1')))).filter(Boolean).map((t) => t.text).join(' | '));
+      return undefined;
+    });
     say(`after the reload: ${restored}`);
 
     // 7. The waveform viewer, the configuration form and YAML diagnostics (ui-views.js).
