@@ -73,6 +73,9 @@ export class NotebookSessions {
         new Promise<CellExecuteResult>((resolve) => {
           const live = this.contexts.get(params.notebook) === ctx && !ctx.exited ? ctx : this.context(params.notebook);
           live.running = { params, outputs: [], t0: Date.now(), resolve, onOutput };
+          // Cleared here, not in the worker: an interrupt sent while the worker is still busy
+          // starting (or compiling) the cell must not be wiped out when the cell begins.
+          Atomics.store(live.flag, 0, 0);
           live.worker.postMessage({ type: 'execute', params } satisfies ToWorker);
         }),
     );

@@ -108,7 +108,6 @@ function background(e: unknown): void {
 }
 
 async function execute(p: CellExecuteParams): Promise<void> {
-  Atomics.store(flag, 0, 0);
   const abort = new AbortController();
   let interrupt!: () => void;
   const interrupted = new Promise<never>((_, reject) => (interrupt = () => reject(new CellInterrupt())));

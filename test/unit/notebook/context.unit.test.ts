@@ -116,8 +116,20 @@ describe('notebook code cells', function () {
     assert.deepStrictEqual(i, { interrupted: true, restarted: false });
   });
 
-  it('restarts the context of a cell that swallows the interrupt, and says its variables are gone', async () => {
-    const [r, i] = await Promise.all([run('while (true) { try { while (true) {} } catch {} }', 'javascript', 'nb-b'), interruptAfter(300, 'nb-b')]);
+  it('an interrupt sent before the new worker has started the cell still stops it, without a restart', async () => {
+    const [r, i] = await Promise.all([run('while (true) {}', 'javascript', 'nb-d'), interruptAfter(0, 'nb-d')]);
+    assert.deepStrictEqual(i, { interrupted: true, restarted: false });
+    assert.strictEqual(r.status, 'interrupted');
+  });
+
+  it('stops a cell that catches the interrupt in an inner loop at its outer loop\'s check, keeping the context', async () => {
+    const [r, i] = await Promise.all([run('while (true) { try { while (true) {} } catch {} }', 'javascript', 'nb-c'), interruptAfter(300, 'nb-c')]);
+    assert.deepStrictEqual(i, { interrupted: true, restarted: false });
+    assert.strictEqual(r.status, 'interrupted');
+  });
+
+  it('restarts the context of a cell blocked where no check reaches (Atomics.wait), and says its variables are gone', async () => {
+    const [r, i] = await Promise.all([run('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', 'javascript', 'nb-b'), interruptAfter(300, 'nb-b')]);
     assert.deepStrictEqual(i, { interrupted: true, restarted: true });
     assert.strictEqual(r.status, 'interrupted');
     assert.match(error(r).evalue, /variables from earlier cells are gone/);
