@@ -20,7 +20,7 @@
  */
 import * as fs from 'fs';
 import { InputError } from '../core/errors';
-import { byteBatches, loadData, splitTrainValidation } from '../data';
+import { byteBatches, splitTrainValidation } from '../data';
 import { exportOnnx } from '../dense/export';
 import { correctCount, softmaxCrossEntropy } from '../dense/losses';
 import { makeOptimizer, type OptimizerSpec } from '../dense/optimizers';
@@ -36,6 +36,7 @@ import { perforatedSpec, subsetProblems, type PerforatedSpec } from './dendrite-
 import type { MetricTable } from '../protocol/metrics';
 import { trainingAccuracy, trainingLoss, trainingRest, trainingSeries } from './training-metrics';
 import type { Experiment, ExperimentResult } from './experiment';
+import { loadRunData } from './run-data';
 
 
 /**
@@ -79,8 +80,7 @@ export const perforatedExperiment: Experiment<PerforatedSpec> = {
   metrics: perforatedMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Data: a seeded fraction of the training images, then the seeded validation split.
-    const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
-    const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
+    const data = await loadRunData(spec.data, ctx);
     const problems = subsetProblems(data.train.count, spec.data.fraction, spec.data.validation, spec.train.batchSize);
     if (problems.length) throw new InputError(problems.map((p) => `${p.path.join('.')}: ${p.message} (${data.train.count} training images in ${data.source})`));
     const subset = ctx.rng.fork('fraction').shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i)).slice(0, Math.round(data.train.count * spec.data.fraction));

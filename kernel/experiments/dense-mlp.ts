@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors';
 import { resolveUserPath } from '../core/paths';
 import { Rng } from '../core/rng';
-import { byteBatches, dataProblems, dataSpec, knownTrainingImages, loadData, splitProblems, splitSizes, splitTrainValidation, type LoadedData } from '../data';
+import { byteBatches, dataProblems, dataSpec, knownTrainingImages, loadData, splitSizes, splitTrainValidation, type LoadedData } from '../data';
 import { sequentialModel, type AttributionModel } from '../dense/attribution/model';
 import { imageSlice } from '../dense/attribution/data';
 import { loadCheckpoint } from '../dense/checkpoint';
@@ -32,6 +32,7 @@ import { evaluate, train } from '../dense/train';
 import type { MetricTable } from '../protocol/metrics';
 import { attributionBlock, checkAttributionBlock, sliceIds, writeRunAttributions, type AttributionSubject } from './attribution';
 import type { Experiment, ExperimentResult, FinishedRun } from './experiment';
+import { batchProblems, checkSplit, loadRunData } from './run-data';
 import { defineSpec } from './spec';
 import { trainingAccuracy, trainingLoss, trainingRest, trainingSeries } from './training-metrics';
 
@@ -80,11 +81,6 @@ export const mlpSpec = defineSpec('dense.mlp', {
   for (const p of problems) ctx.addIssue({ code: 'custom', ...p });
 });
 
-/** A batch larger than the training part would silently train on fewer images per step than asked. */
-export function batchProblems(train: number, batchSize: number): { path: string[]; message: string }[] {
-  return batchSize > train ? [{ path: ['train', 'batchSize'], message: `a batch of ${batchSize} is more than the ${train} training images (after the validation split)` }] : [];
-}
-
 export type MlpSpec = z.infer<typeof mlpSpec>;
 
 export function optimizerSpec(t: MlpSpec['train']): OptimizerSpec {
@@ -114,12 +110,8 @@ export const mlpExperiment: Experiment<MlpSpec> = {
   metrics: mlpMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Data and the seeded validation split.
-    const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
-    const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
-    // A data.dir folder's size is known only now (the built-in copies were checked with the spec).
-    const sizeProblems = splitProblems(data.train.count, spec.data.validation).map((p) => ({ path: ['data', ...p.path], message: p.message }));
-    if (!sizeProblems.length) sizeProblems.push(...batchProblems(splitSizes(data.train.count, spec.data.validation).train, spec.train.batchSize));
-    if (sizeProblems.length) throw new InputError(sizeProblems.map((p) => `${p.path.join('.')}: ${p.message} (${data.train.count} training images in ${data.source})`));
+    const data = await loadRunData(spec.data, ctx);
+    checkSplit(data.train, spec.data.validation, spec.train.batchSize, data.source);
     const split = splitTrainValidation(data.train.count, spec.data.validation, ctx.rng.fork('split'));
     const features = data.train.rows * data.train.cols;
     const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

@@ -41,7 +41,8 @@ import { writeRecord } from '../dense/attribution/store';
 import { attributionBlock, checkAttributionBlock, computeRecord, sliceIds, writeRunAttributions, type AttributionSubject } from './attribution';
 import { mlpSpec, optimizerSpec } from './dense-mlp';
 import type { Experiment, ExperimentResult, FinishedRun } from './experiment';
-import { checkSplit, gatingData, gatingDataProblems, rotationDegrees } from './gating-foundation';
+import { gatingData, gatingDataProblems, rotationDegrees } from './gating-foundation';
+import { checkSplit, loadRunData } from './run-data';
 import { defineSpec } from './spec';
 import type { MetricTable } from '../protocol/metrics';
 import { trainingAccuracy, trainingLoss, trainingRest, trainingSeries } from './training-metrics';
@@ -133,8 +134,7 @@ export const dopamineExperiment: Experiment<DopamineSpec> = {
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) The frozen base.
     const located = locateBase(ctx.resolvePath(spec.base));
-    const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
-    const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
+    const data = await loadRunData(spec.data, ctx);
     const features = data.train.rows * data.train.cols;
     const { info } = readBaseInfo(located.basePath, { name: data.name, features, classes: data.classes });
     const base = loadBase(located.basePath, info, new Rng(0));

@@ -11,9 +11,8 @@
  * artifacts/base.json + base.bin, which say what the base is (architecture, data, angle).
  */
 import { z } from 'zod';
-import { InputError } from '../core/errors';
 import type { Rng } from '../core/rng';
-import { byteBatches, dataProblems, dataSpec, knownTrainingImages, loadData, rotate, splitProblems, splitSizes, splitTrainValidation, type ImageSet } from '../data';
+import { byteBatches, dataProblems, dataSpec, knownTrainingImages, rotate, splitSizes, splitTrainValidation, type ImageSet } from '../data';
 import { datasetNames } from '../data/registry';
 import { activationKinds, Sequential, type ActivationKind } from '../dense/layers/layer';
 import { correctCount, softmaxCrossEntropy } from '../dense/losses';
@@ -23,7 +22,8 @@ import { execOptions } from '../dense/session';
 import { TrainState } from '../dense/step';
 import { evaluate, train } from '../dense/train';
 import { BASE_ARTIFACT, baseLayerList, baseParameters, buildBase, saveBase, type BaseInfo } from '../models/gating/base';
-import { batchProblems, mlpSpec, optimizerSpec } from './dense-mlp';
+import { mlpSpec, optimizerSpec } from './dense-mlp';
+import { batchProblems, checkSplit, loadRunData } from './run-data';
 import type { Experiment, ExperimentResult } from './experiment';
 import { defineSpec } from './spec';
 import type { MetricTable } from '../protocol/metrics';
@@ -67,13 +67,6 @@ export function gatingDataProblems(data: FoundationSpec['data'], batchSize: numb
   return problems;
 }
 
-/** Once a data.dir folder is read: the split and the batch against its real size. */
-export function checkSplit(train: ImageSet, validation: number, batchSize: number, source: string): void {
-  const problems = splitProblems(train.count, validation).map((p) => ({ path: ['data', ...p.path], message: p.message }));
-  if (!problems.length) problems.push(...batchProblems(splitSizes(train.count, validation).train, batchSize));
-  if (problems.length) throw new InputError(problems.map((p) => `${p.path.join('.')}: ${p.message} (${train.count} training images in ${source})`));
-}
-
 /** `set` with a seeded `fraction` of its images rotated by `degrees` (the others as they are). */
 export function mixture(set: ImageSet, degrees: number, fraction: number, rng: Rng): { set: ImageSet; rotated: number } {
   const rotated = rotate(set, degrees);
@@ -110,8 +103,7 @@ export const foundationExperiment: Experiment<FoundationSpec> = {
   metrics: foundationMetrics,
   async run(spec, ctx): Promise<ExperimentResult> {
     // (1) Data and the seeded validation split.
-    const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
-    const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
+    const data = await loadRunData(spec.data, ctx);
     checkSplit(data.train, spec.data.validation, spec.train.batchSize, data.source);
     const split = splitTrainValidation(data.train.count, spec.data.validation, ctx.rng.fork('split'));
     const features = data.train.rows * data.train.cols;

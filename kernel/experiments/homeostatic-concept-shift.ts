@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { InputError, RunFailure } from '../core/errors';
 import type { Rng } from '../core/rng';
 import { mean } from '../core/stats';
-import { byteBatches, dataSpec, LabelSwapStream, loadData, splitTrainValidation, type ImageSet } from '../data';
+import { byteBatches, dataSpec, LabelSwapStream, splitTrainValidation, type ImageSet } from '../data';
 import { datasetEntry } from '../data/registry';
 import { Evaluator } from '../dense/evaluate';
 import { Activation, Sequential, type ActivationKind, type Layer } from '../dense/layers/layer';
@@ -36,6 +36,7 @@ import { carried, comparisonStep, learnerNames, type PerLearner } from '../model
 import { ConceptShiftFeed, type StepInputs } from '../models/homeostatic/feed';
 import type { RateParams } from '../models/homeostatic/regulators';
 import type { Experiment, ExperimentResult } from './experiment';
+import { loadRunData } from './run-data';
 import { defineSpec } from './spec';
 import type { MetricTable } from '../protocol/metrics';
 
@@ -157,8 +158,7 @@ export const conceptShiftExperiment: Experiment<ConceptShiftSpec> = {
   async run(spec, ctx): Promise<ExperimentResult> {
     const t = spec.train;
     // (1) Data, the validation split and the swap stream.
-    const dir = spec.data.dir === undefined ? undefined : ctx.resolvePath(spec.data.dir);
-    const data = await loadData({ ...spec.data, dir }, { signal: ctx.signal, log: (m) => ctx.log(m) });
+    const data = await loadRunData(spec.data, ctx);
     const split = splitTrainValidation(data.train.count, spec.data.validation, ctx.rng.fork('split'));
     const features = data.train.rows * data.train.cols;
     const rate = swapRate(spec.shift);
