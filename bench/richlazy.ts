@@ -28,6 +28,7 @@ import { DEFAULT_STEPS_PER_RUN } from '../kernel/dense/train';
 import { everyStepLoss, richLazyNet } from '../kernel/models/richlazy/network';
 import { STEPS, tasks, trialBatch } from '../kernel/models/richlazy/tasks';
 import { median, printTable, writeResults, type Row } from './_table';
+import { CURRENT_TORCH, DEBIAN_PYTHON, torchBuilds } from './_torch';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,7 +41,6 @@ const SECONDS = arg('seconds', 1);
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const N = 300, B = 32, I = 3, K = 3;
 const repo = path.resolve(__dirname, '..', '..');
-const venv = path.join(os.homedir(), '.cache', 'neurite', 'torch-venv', 'bin', 'python');
 
 /** One PyTorch process (one version, thread count and wait policy): a JSON command per line. */
 class Torch {
@@ -109,14 +109,17 @@ async function main(): Promise<void> {
   const specFile = path.join(dir, 'spec.json');
   fs.writeFileSync(specFile, JSON.stringify({ dims: [STEPS, B, I, N, K], w_in: wIn, w_rec: wRec, w_out: wOut, probe: Array.from(probe), batches: batches.map((b) => ({ x: Array.from(b.x), y: Array.from(b.y) })) }));
 
+  // The current torch from the venv torchBuilds makes (once) under $NEURITE_CACHE, not a path assumed to exist.
+  const { builds, skipped } = torchBuilds((m) => console.log(m));
+  const current = builds.find((b) => b.python !== DEBIAN_PYTHON)?.python;
   const torches: Torch[] = [];
   for (const threads of [1, 2]) {
-    for (const policy of ['PASSIVE', 'ACTIVE']) torches.push(new Torch(`1.13 t${threads} ${policy}`, '/usr/bin/python3', threads, policy, specFile));
-    if (fs.existsSync(venv)) torches.push(new Torch(`2.x t${threads} default`, venv, threads, undefined, specFile));
+    for (const policy of ['PASSIVE', 'ACTIVE']) torches.push(new Torch(`1.13 t${threads} ${policy}`, DEBIAN_PYTHON, threads, policy, specFile));
+    if (current) torches.push(new Torch(`2.x t${threads} default`, current, threads, undefined, specFile));
   }
   for (const t of torches) await t.ready();
   const versions = [...new Set(torches.map((t) => t.version))];
-  console.log(`Neurite (${DEFAULT_STEPS_PER_RUN} steps per run) vs PyTorch ${versions.join(', ')}${fs.existsSync(venv) ? '' : ` (no venv at ${venv})`}; ${ROUNDS} interleaved rounds of ${SECONDS} s; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`Neurite (${DEFAULT_STEPS_PER_RUN} steps per run) vs PyTorch ${versions.join(', ')}${current ? '' : ` (torch ${CURRENT_TORCH} skipped: ${skipped.join('; ')})`}; ${ROUNDS} interleaved rounds of ${SECONDS} s; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   // 1. Training steps/s; 2. one tangent-kernel evaluation.
   const rounds = new Map<string, { stepsPerS: number[]; cpuUs: number[] }>();
